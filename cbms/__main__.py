@@ -1,0 +1,5 @@
+"""`python -m cbms` runs the command line."""
+
+from cbms.cli import run
+
+run()

@@ -1,0 +1,155 @@
+"""The `cbms` command line: a thin shell over the stages, and the ONLY place that catches CbmsError."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cbms import __version__, console
+from cbms.errors import CbmsError, Lang
+
+HELP = (
+    "cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB).\n\n"
+    "cbms: community-based household monitoring with a gender lens (CBMS-GRB)."
+)
+
+
+@dataclass
+class _State:
+    lang: Lang = "es"
+    debug: bool = False
+
+
+class _Lang(str, Enum):
+    es = "es"
+    en = "en"
+
+
+state = _State()
+app = typer.Typer(help=HELP, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+form_app = typer.Typer(help="Formularios XLSForm: construir, revisar, reflejar. / XLSForms: build, check, mirror.",
+                       no_args_is_help=True)
+app.add_typer(form_app, name="form")
+
+
+def _say(es: str, en: str) -> str:
+    return es if state.lang == "es" else en
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.info(f"cbms {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    lang: Annotated[_Lang, typer.Option("--lang", envvar="CBMS_LANG",
+                                        help="Idioma de los mensajes. / Language of messages.")] = _Lang.es,
+    debug: Annotated[bool, typer.Option("--debug", help="Mostrar la traza completa. / Show the traceback.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Versión de cbms. / cbms version.")] = False,
+) -> None:
+    state.lang = "en" if lang is _Lang.en else "es"
+    state.debug = debug
+
+
+FormArg = Annotated[Path, typer.Argument(help="XLSForm (.xlsx).", show_default=False)]
+
+
+@form_app.command("build")
+def form_build(
+    form: FormArg,
+    out: Annotated[Path | None, typer.Option("--out", help="Carpeta del XForm. / XForm folder.")] = None,
+    validate: Annotated[bool, typer.Option("--validate/--no-validate",
+                                           help="Pasar ODK Validate (Java). / Run ODK Validate.")] = True,
+) -> None:
+    """Construye el XForm con pyxform y ODK Validate. / Build the XForm with pyxform and ODK Validate."""
+    from cbms.form import build_form
+
+    result = build_form(form, out, validate=validate)
+    for warning in result.warnings:
+        console.warning(" ".join(warning.split()))
+    checked = _say(" (ODK Validate: conforme)", " (ODK Validate: passed)") if validate else ""
+    console.success(_say(f"XForm escrito en {result.xform}", f"XForm written to {result.xform}") + checked)
+
+
+@form_app.command("check")
+def form_check(
+    form: FormArg,
+    validate: Annotated[bool, typer.Option("--validate/--no-validate",
+                                           help="Pasar ODK Validate (Java). / Run ODK Validate.")] = True,
+    core: Annotated[bool, typer.Option("--core/--no-core", help=(
+        "Comparar con el diccionario básico CBMS-GRB. / Compare with the CBMS-GRB core dictionary."))] = True,
+) -> None:
+    """Revisa el formulario y lista todos sus problemas. / Check the form and list all its problems."""
+    from cbms.errors import FORM_006
+    from cbms.form import check_form
+
+    findings = check_form(form, validate=validate, core=core)
+    errors = [f for f in findings if f.severity == "error"]
+    for finding in findings:
+        (console.error if finding.severity == "error" else console.warning)(finding.message(state.lang))
+    if errors:
+        raise CbmsError(FORM_006, path=form, count=len(errors))
+    console.success(_say(f"{form}: sin problemas", f"{form}: no problems found"))
+
+
+@form_app.command("mirror")
+def form_mirror(
+    form: FormArg,
+    out: Annotated[Path | None, typer.Option("--out", help="Archivo .md. / Markdown file.")] = None,
+) -> None:
+    """Escribe el espejo markdown del formulario. / Write the form's markdown mirror."""
+    from cbms.form import write_mirror
+
+    target = write_mirror(form, out)
+    console.success(_say(f"Espejo escrito en {target}", f"Mirror written to {target}"))
+
+
+@app.command("demo")
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")],
+    households: Annotated[int, typer.Option("--households", help="Número de hogares. / Households.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Semilla. / Random seed.")] = 1,
+    fmt: Annotated[str, typer.Option("--format", help="odk-csv | odk-odata | kobo-xlsx | kobo-json")] = "odk-csv",
+    error_rate: Annotated[float, typer.Option("--error-rate", help=(
+        "Proporción de hogares con errores inyectados. / Share of households with injected errors."))] = 0.0,
+) -> None:
+    """Genera un censo sintético como exportación real de ODK o KoBo. / Write a synthetic census export."""
+    from cbms.demo import write_demo
+
+    result = write_demo(households=households, seed=seed, fmt=fmt, out=out, error_rate=error_rate)
+    console.success(_say(
+        f"{result.households} hogares, {result.members} personas, {result.deaths} defunciones; "
+        f"{result.injected} errores inyectados",
+        f"{result.households} households, {result.members} people, {result.deaths} deaths; "
+        f"{result.injected} injected errors"))
+    for path in result.files:
+        console.info(f"  {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI: a CbmsError becomes one line in the chosen language and exit 1 (`--debug` re-raises)."""
+    state.lang, state.debug = "es", False
+    try:
+        # standalone mode: typer prints usage errors itself and ends with SystemExit (2 for usage)
+        app(args=argv, prog_name="cbms")
+    except CbmsError as exc:
+        if state.debug:
+            raise
+        console.error(exc.message(state.lang))
+        return 1
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

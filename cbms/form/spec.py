@@ -1,0 +1,119 @@
+"""FormSpec: a typed, immutable view of an XLSForm's questions, choices, groups and repeats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+# pyxform's internal type names -> the XLSForm names analysts write (and QUESTIONNAIRE.md uses)
+XLSFORM_TYPES: Mapping[str, str] = {
+    "string": "text",
+    "select one": "select_one",
+    "select all that apply": "select_multiple",
+    "select one external": "select_one_external",
+    "select_one_from_file": "select_one_from_file",
+    "select_multiple_from_file": "select_multiple_from_file",
+}
+
+# types that store no answer in an export
+NON_DATA_TYPES = frozenset({"note", "group", "repeat"})
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option of a choice list: its stable code, its labels by language, extra columns."""
+
+    name: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One survey row that stores data (or a note), with where it sits and the rules it carries."""
+
+    name: str
+    type: str  # XLSForm type: text, integer, decimal, date, select_one, select_multiple, geopoint, ...
+    path: tuple[str, ...]  # names from the root, groups and repeats included, ending in `name`
+    repeat: str | None  # name of the nearest enclosing repeat; None at the root (household) level
+    list_name: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    hints: Mapping[str, str] = field(default_factory=dict)
+    relevant: str | None = None  # own relevance only
+    relevant_chain: tuple[str, ...] = ()  # relevance of enclosing groups/repeats, outermost first
+    constraint: str | None = None
+    constraint_messages: Mapping[str, str] = field(default_factory=dict)
+    required: bool = False
+    calculation: str | None = None
+    choice_filter: str | None = None
+    default: str | None = None
+    appearance: str | None = None
+    row: int | None = None  # 1-based row in the survey sheet, when known
+
+    @property
+    def xpath(self) -> str:
+        """The path as written in exports with a `/` separator (KoBo) or `-` (Central CSV)."""
+        return "/".join(self.path)
+
+    @property
+    def stores_data(self) -> bool:
+        """True for rows that appear as columns in exports (not notes)."""
+        return self.type not in NON_DATA_TYPES and self.type != "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """A begin_repeat: one table in every export, linked to its parent by keys."""
+
+    name: str
+    path: tuple[str, ...]
+    parent: str | None  # enclosing repeat, None when the parent is the root
+    labels: Mapping[str, str] = field(default_factory=dict)
+    count: str | None = None  # repeat_count expression
+    relevant: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormSpec:
+    """Everything later stages need to know about a form, without importing pyxform."""
+
+    form_id: str
+    version: str | None
+    title: str
+    default_language: str | None
+    languages: tuple[str, ...]
+    questions: tuple[Question, ...]
+    choices: Mapping[str, tuple[Choice, ...]]
+    repeats: tuple[Repeat, ...]
+
+    def __iter__(self) -> Iterator[Question]:
+        return iter(self.questions)
+
+    def question(self, name: str) -> Question:
+        """The first question called `name` (raises KeyError when absent)."""
+        for q in self.questions:
+            if q.name == name:
+                return q
+        raise KeyError(name)
+
+    def get(self, name: str) -> Question | None:
+        """The first question called `name`, or None."""
+        try:
+            return self.question(name)
+        except KeyError:
+            return None
+
+    def table(self, repeat: str | None) -> tuple[Question, ...]:
+        """The data-storing questions of one level: None for the root, else a repeat's name."""
+        return tuple(q for q in self.questions if q.repeat == repeat and q.stores_data)
+
+    def choice_names(self, name: str) -> tuple[str, ...]:
+        """The choice codes offered by question `name` (empty for non-select questions)."""
+        q = self.question(name)
+        return tuple(c.name for c in self.choices.get(q.list_name or "", ()))
+
+    @property
+    def tables(self) -> tuple[str | None, ...]:
+        """The levels in form order: None (root) first, then each repeat."""
+        return (None, *(r.name for r in self.repeats))

@@ -1,0 +1,46 @@
+"""Shared fixtures: where the repo, the shipped form and the outside fixtures are; forms from markdown."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+FORM = ROOT / "forms" / "cbms_grb_hogar.xlsx"
+SHARED = Path(os.environ.get("CBMS_SHARED", ROOT.parent / "shared"))
+EXTERNAL = SHARED / "fixtures" / "external"
+
+
+def md_to_xlsx(markdown: str, target: Path) -> Path:
+    """Write a form given as pyxform-style markdown tables (`| survey |` rows start a sheet) to .xlsx."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheet = None
+    for line in markdown.strip().splitlines():
+        line = line.strip()
+        if not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if cells[0]:
+            sheet = workbook.create_sheet(cells[0])
+            continue
+        if sheet is None or set("".join(cells[1:])) <= set("-: "):
+            continue
+        sheet.append([c or None for c in cells[1:]])
+    workbook.save(target)
+    return target
+
+
+@pytest.fixture
+def md_form(tmp_path: Path) -> Callable[[str], Path]:
+    """Turn a markdown form into an .xlsx file in the test's temporary folder."""
+    counter = iter(range(1000))
+
+    def make(markdown: str) -> Path:
+        return md_to_xlsx(markdown, tmp_path / f"form_{next(counter)}.xlsx")
+
+    return make

@@ -1,0 +1,41 @@
+"""The message catalogue: every code unique, named as its variable, in both languages with the same fields."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from cbms import errors
+from cbms.errors import CbmsError, Detail
+
+DETAILS = {name: value for name, value in vars(errors).items() if isinstance(value, Detail)}
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def test_catalogue_is_not_empty() -> None:
+    assert len(DETAILS) >= 20
+
+
+@pytest.mark.parametrize("name", sorted(DETAILS))
+def test_detail_is_coded_and_bilingual(name: str) -> None:
+    detail = DETAILS[name]
+    assert detail.code == name
+    assert detail.es.strip() and detail.en.strip()
+    assert detail.es != detail.en
+    assert _fields(detail.es) == _fields(detail.en)
+
+
+def test_codes_are_unique() -> None:
+    codes = [d.code for d in DETAILS.values()]
+    assert len(codes) == len(set(codes))
+
+
+def test_error_message_in_each_language() -> None:
+    exc = CbmsError(errors.FORM_001, path="x.xlsx")
+    assert exc.code == "FORM_001"
+    assert exc.message("es") == "[FORM_001] No se encuentra el formulario 'x.xlsx'."
+    assert exc.message("en") == "[FORM_001] Form file 'x.xlsx' not found."
