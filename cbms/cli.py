@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +25,7 @@ class _State:
     debug: bool = False
 
 
-class _Lang(str, Enum):
+class _Lang(StrEnum):
     es = "es"
     en = "en"
 

@@ -105,6 +105,33 @@ FORM_008 = Detail(
     "The core dictionary '{path}' cannot be read: {reason}",
 )
 
+# --- pulling from a live server (ODK Central with pyodk, KoBoToolbox API v2) ------------------------
+PULL_001 = Detail(
+    "PULL_001",
+    "Faltan las credenciales de {server}: {how}",
+    "Credentials for {server} are missing: {how}",
+)
+PULL_002 = Detail(
+    "PULL_002",
+    "El servidor {server} rechazó las credenciales (vencidas o incorrectas): renuévelas y vuelva a intentar.",
+    "The server {server} refused the credentials (expired or wrong): renew them and try again.",
+)
+PULL_003 = Detail(
+    "PULL_003",
+    "No se puede conectar con {server}: {reason}",
+    "Cannot reach {server}: {reason}",
+)
+PULL_004 = Detail(
+    "PULL_004",
+    "El servidor {server} no encuentra {what}: revise el identificador.",
+    "The server {server} cannot find {what}: check the identifier.",
+)
+PULL_005 = Detail(
+    "PULL_005",
+    "Respuesta inesperada de {server} ({status}): {reason}",
+    "Unexpected answer from {server} ({status}): {reason}",
+)
+
 # --- findings of `cbms form check` (each located by sheet and row) ------------------------------------
 CHK_001 = Detail(
     "CHK_001",

@@ -10,8 +10,24 @@ from pathlib import Path
 from typing import Literal
 
 from cbms.errors import (
-    CHK_001, CHK_002, CHK_003, CHK_004, CHK_005, CHK_006, CHK_007, CHK_008, CHK_009, CHK_010, CHK_011,
-    CHK_012, CHK_013, CHK_014, CHK_015, CbmsError, Detail, Lang,
+    CHK_001,
+    CHK_002,
+    CHK_003,
+    CHK_004,
+    CHK_005,
+    CHK_006,
+    CHK_007,
+    CHK_008,
+    CHK_009,
+    CHK_010,
+    CHK_011,
+    CHK_012,
+    CHK_013,
+    CHK_014,
+    CHK_015,
+    CbmsError,
+    Detail,
+    Lang,
 )
 from cbms.form.build import validate_xform
 from cbms.form.core import REPEAT_TYPE, CoreItem, load_core
