@@ -105,6 +105,98 @@ FORM_008 = Detail(
     "The core dictionary '{path}' cannot be read: {reason}",
 )
 
+# --- reading exports -----------------------------------------------------------------------------------
+ING_001 = Detail(
+    "ING_001",
+    "No se encuentra la exportación '{path}'.",
+    "Export '{path}' not found.",
+)
+ING_002 = Detail(
+    "ING_002",
+    "'{path}' está vacío.",
+    "'{path}' is empty.",
+)
+ING_003 = Detail(
+    "ING_003",
+    "'{path}' no es una exportación reconocible de ODK Central (CSV en zip, OData JSON) ni de KoBoToolbox "
+    "(XLSX, JSON de la API v2): {reason}",
+    "'{path}' is not a recognisable ODK Central (CSV zip, OData JSON) or KoBoToolbox (XLSX, API v2 JSON) "
+    "export: {reason}",
+)
+ING_004 = Detail(
+    "ING_004",
+    "'{path}' es un zip dañado o truncado: {reason}",
+    "'{path}' is a damaged or truncated zip: {reason}",
+)
+ING_005 = Detail(
+    "ING_005",
+    "'{path}' ocupa {size} bytes al descomprimirlo (límite {limit}): no se abre. Si es legítimo, divida la "
+    "exportación.",
+    "'{path}' takes {size} bytes once uncompressed (limit {limit}): not opened. If it is genuine, split the "
+    "export.",
+)
+ING_006 = Detail(
+    "ING_006",
+    "'{path}', registro {row}: el archivo está cortado o mal formado: {reason}",
+    "'{path}', record {row}: the file is truncated or malformed: {reason}",
+)
+ING_007 = Detail(
+    "ING_007",
+    "'{path}' es del formulario '{found}', no de '{expected}' que pide el manifiesto.",
+    "'{path}' belongs to form '{found}', not to '{expected}' named by the manifest.",
+)
+ING_008 = Detail(
+    "ING_008",
+    "'{path}': ninguna columna coincide con las preguntas del formulario '{form}': ¿es otro formulario?",
+    "'{path}': no column matches the questions of form '{form}': is it another form?",
+)
+ING_009 = Detail(
+    "ING_009",
+    "'{path}': ninguna de sus {rows} filas apunta a un registro padre de la exportación (p. ej. "
+    "PARENT_KEY '{example}'): ¿falta el archivo principal o es de otra exportación?",
+    "'{path}': none of its {rows} rows points to a parent record of the export (e.g. PARENT_KEY "
+    "'{example}'): is the main file missing, or from another export?",
+)
+ING_010 = Detail(
+    "ING_010",
+    "'{path}': falta la columna '{column}' que toda exportación de este tipo trae.",
+    "'{path}': column '{column}', which every export of this kind has, is missing.",
+)
+ING_011 = Detail(
+    "ING_011",
+    "'{path}' no es UTF-8; se leyó como Windows-1252 (guardado por Excel): revise tildes y eñes.",
+    "'{path}' is not UTF-8; it was read as Windows-1252 (saved by Excel): check accents.",
+)
+ING_012 = Detail(
+    "ING_012",
+    "'{path}' usa ';' como separador (guardado por Excel en configuración regional española): se leyó así.",
+    "'{path}' uses ';' as separator (saved by Excel with Spanish regional settings): read as such.",
+)
+ING_013 = Detail(
+    "ING_013",
+    "'{path}': el archivo de repetición '{name}' no corresponde a ningún grupo repetido del formulario.",
+    "'{path}': repeat file '{name}' matches no repeat group of the form.",
+)
+
+# --- the database --------------------------------------------------------------------------------------
+DB_001 = Detail(
+    "DB_001",
+    "No se puede abrir la base de datos '{path}': {reason}",
+    "Cannot open the database '{path}': {reason}",
+)
+DB_002 = Detail(
+    "DB_002",
+    "La base '{path}' guarda el formulario '{found}'; esta exportación es de '{expected}'. Use otra base "
+    "(--db) para otro formulario.",
+    "The database '{path}' holds form '{found}'; this export is of '{expected}'. Use another database "
+    "(--db) for another form.",
+)
+DB_003 = Detail(
+    "DB_003",
+    "La base '{path}' no tiene datos cargados: corra primero 'cbms ingest'.",
+    "The database '{path}' holds no loaded data: run 'cbms ingest' first.",
+)
+
 # --- pulling from a live server (ODK Central with pyodk, KoBoToolbox API v2) ------------------------
 PULL_001 = Detail(
     "PULL_001",
@@ -130,6 +222,23 @@ PULL_005 = Detail(
     "PULL_005",
     "Respuesta inesperada de {server} ({status}): {reason}",
     "Unexpected answer from {server} ({status}): {reason}",
+)
+PULL_006 = Detail(
+    "PULL_006",
+    "La dirección del servidor '{server}' no sirve: escríbala como https://servidor, sin usuario, clave ni "
+    "parámetros (las credenciales van en el entorno o en el archivo de configuración).",
+    "The server address '{server}' is not usable: write it as https://server, without user, password or "
+    "parameters (credentials go in the environment or the config file).",
+)
+PULL_007 = Detail(
+    "PULL_007",
+    "'{value}' no sirve como identificador de {what}: use solo letras, números, '_', '-' y '.'.",
+    "'{value}' is not usable as the identifier of {what}: use only letters, digits, '_', '-' and '.'.",
+)
+PULL_008 = Detail(
+    "PULL_008",
+    "La respuesta de {server} para {what} no tiene el formato esperado: {reason}",
+    "The answer of {server} for {what} is not in the expected format: {reason}",
 )
 
 # --- findings of `cbms form check` (each located by sheet and row) ------------------------------------
@@ -207,4 +316,38 @@ CHK_015 = Detail(
     "CHK_015",
     "el idioma por defecto ('default_language') debe ser 'Español (es)', es '{found}'",
     "the default language ('default_language') must be 'Español (es)', it is '{found}'",
+)
+
+# --- demo census ---------------------------------------------------------------------------------------
+DEMO_001 = Detail(
+    "DEMO_001",
+    "Número de hogares inválido ({households}): use --households con un entero entre 1 y {limit}.",
+    "Invalid number of households ({households}): give --households a whole number from 1 to {limit}.",
+)
+DEMO_002 = Detail(
+    "DEMO_002",
+    "Semilla inválida ({seed}): use --seed con un entero de 0 o más.",
+    "Invalid seed ({seed}): give --seed a whole number of 0 or more.",
+)
+DEMO_003 = Detail(
+    "DEMO_003",
+    "Formato desconocido '{fmt}': use uno de {formats}.",
+    "Unknown format '{fmt}': use one of {formats}.",
+)
+DEMO_004 = Detail(
+    "DEMO_004",
+    "Tasa de errores inválida ({rate}): use --error-rate con un número entre 0 y 1 (p. ej. 0.05).",
+    "Invalid error rate ({rate}): give --error-rate a number from 0 to 1 (e.g. 0.05).",
+)
+DEMO_005 = Detail(
+    "DEMO_005",
+    "No se puede escribir el censo de demostración en '{path}' ({reason}): elija con --out una carpeta donde "
+    "pueda escribir.",
+    "Cannot write the demo census to '{path}' ({reason}): choose with --out a folder you can write to.",
+)
+DEMO_006 = Detail(
+    "DEMO_006",
+    "El formulario '{path}' no tiene la repetición 'member' (lista de miembros del hogar) que el censo de "
+    "demostración necesita.",
+    "The form '{path}' has no 'member' repeat (household roster), which the demo census needs.",
 )
