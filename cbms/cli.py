@@ -134,6 +134,55 @@ def demo(
         console.info(f"  {path}")
 
 
+def _load_form(form: Path):  # type: ignore[no-untyped-def]
+    """An XLSForm (.xlsx) or a KoBo asset (.json): the form the exports belong to."""
+    from cbms.form import read_form
+    from cbms.form.kobo import read_kobo_asset
+
+    return read_kobo_asset(form) if form.suffix.lower() == ".json" else read_form(form)
+
+
+DEFAULT_FORM = Path(__file__).resolve().parents[1] / "forms" / "cbms_grb_hogar.xlsx"
+
+
+@app.command("ingest")
+def ingest(
+    exports: Annotated[list[Path], typer.Argument(help=(
+        "Exportaciones: zip o carpeta de CSV de ODK Central, JSON OData, XLSX o JSON de KoBo. / "
+        "Exports: ODK Central CSV zip or folder, OData JSON, KoBo XLSX or API JSON."), show_default=False)],
+    db: Annotated[Path, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = Path("data/cbms.duckdb"),
+    form: Annotated[Path, typer.Option("--form", help=(
+        "Formulario (.xlsx o asset .json de KoBo). / Form (.xlsx or KoBo asset .json)."))] = DEFAULT_FORM,
+) -> None:
+    """Carga exportaciones en la base, sin perder nada. / Load exports into the database, losing nothing."""
+    from cbms.ingest import read_exports
+    from cbms.store import connect, write_tables
+
+    spec = _load_form(form)
+    loaded = read_exports(exports, spec)  # every export is read before anything is written
+    con = connect(db)
+    try:
+        reports = [write_tables(con, export, spec, db) for export in loaded]
+    finally:
+        con.close()
+    for report in reports:
+        for warning in report.warnings:
+            console.warning(warning)
+        console.info(_say(f"Carga {report.load_id or '-'} ({report.format}): ",
+                          f"Load {report.load_id or '-'} ({report.format}): ") + ", ".join(report.sources))
+        console.table("", [_say("envíos", "submissions"), _say("cantidad", "count")], [
+            [_say("nuevos", "new"), report.new], [_say("actualizados (edición)", "updated (edit)"), report.updated],
+            [_say("sin cambio", "unchanged"), report.unchanged],
+            [_say("versión más antigua que la guardada", "older than the stored version"), report.stale],
+            [_say("duplicados exactos (cargados una vez)", "exact duplicates (loaded once)"), report.duplicates],
+            [_say("misma clave, contenido distinto", "same key, different content"), report.conflicts],
+            [_say("versiones previas guardadas", "earlier versions kept"), report.superseded]])
+        console.table("", [_say("tabla", "table"), _say("filas escritas", "rows written"),
+                           _say("filas sin hogar", "rows without household")],
+                      [[t, n, report.orphans.get(t, 0)] for t, n in report.rows.items()])
+    console.success(_say(f"Base: {db}", f"Database: {db}"))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI: a CbmsError becomes one line in the chosen language and exit 1 (`--debug` re-raises)."""
     state.lang, state.debug = "es", False

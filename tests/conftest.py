@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from cbms.form import FormSpec, read_form
+
 ROOT = Path(__file__).resolve().parents[1]
 FORM = ROOT / "forms" / "cbms_grb_hogar.xlsx"
 SHARED = Path(os.environ.get("CBMS_SHARED", ROOT.parent / "shared"))
 EXTERNAL = SHARED / "fixtures" / "external"
+EXPORT_FORMS = Path(__file__).parent / "ingest" / "forms"  # the forms behind the outside exports, as markdown
 
 
 def md_to_xlsx(markdown: str, target: Path) -> Path:
@@ -42,5 +45,16 @@ def md_form(tmp_path: Path) -> Callable[[str], Path]:
 
     def make(markdown: str) -> Path:
         return md_to_xlsx(markdown, tmp_path / f"form_{next(counter)}.xlsx")
+
+    return make
+
+
+@pytest.fixture
+def form_of(tmp_path: Path) -> Callable[[str], FormSpec]:
+    """The FormSpec of tests/ingest/forms/<name>.md."""
+
+    def make(name: str) -> FormSpec:
+        text = (EXPORT_FORMS / f"{name}.md").read_text(encoding="utf-8")
+        return read_form(md_to_xlsx(text, tmp_path / f"{name}.xlsx"))
 
     return make

@@ -1,0 +1,133 @@
+"""Map an export's columns onto the form's: fields by any spelling, split geopoints and select_multiples
+rebuilt, server metadata and unknown columns kept as JSON. Every reader ends here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cbms.form.spec import FormSpec
+from cbms.ingest.model import GEOPOINT_PARTS, HEAD_COLUMNS, aliases, field_columns
+
+STRING = pa.string()
+
+
+@dataclass(frozen=True, slots=True)
+class LevelMap:
+    """How one level's export columns land in raw columns."""
+
+    fields: Mapping[str, str]  # export column -> raw column (several columns may feed one: coalesced)
+    geopoints: Mapping[str, Mapping[str, str]]  # raw column -> {part: export column}
+    splits: Mapping[str, Mapping[str, str]]  # raw select_multiple column -> {code: export column}
+    meta: tuple[str, ...]  # export columns kept in _meta
+    extra: tuple[str, ...]  # export columns the form does not know, kept in _extra
+
+
+def map_columns(form: FormSpec, level: str, columns: Sequence[str], meta: Sequence[str],
+                separators: str = "/-") -> LevelMap:
+    """Sort an export level's columns into fields, geopoint parts, select_multiple splits, meta, extra."""
+    spell = aliases(form)[level]
+    names = {q.name for q in form.questions if q.stores_data and q.name in spell}  # bare, unique in level
+    types = {raw: q.type for q in form.questions if q.stores_data
+             for raw in [spell.get("/".join(q.path)) or spell.get(q.name)] if raw}
+    fields: dict[str, str] = {}
+    geopoints: dict[str, dict[str, str]] = {}
+    splits: dict[str, dict[str, str]] = {}
+    kept_meta: list[str] = []
+    extra: list[str] = []
+    for column in columns:
+        if column in meta:
+            kept_meta.append(column)
+            continue
+        if column in spell:
+            fields[column] = spell[column]
+            continue
+        stem, sep, tail = _split_last(column, separators)
+        raw = spell.get(stem) if sep else None
+        renamed = spell.get(tail) if sep and tail in names else None
+        if raw and types.get(raw) == "geopoint" and tail in GEOPOINT_PARTS:
+            geopoints.setdefault(raw, {})[tail] = column
+        elif raw and types.get(raw) == "select_multiple":
+            splits.setdefault(raw, {})[tail] = column
+        elif renamed:  # a group renamed in another form version (`v1/hh_sex` for `v0/hh_sex`): same question
+            fields[column] = renamed
+        elif column.startswith(("meta-", "meta/", "_")) or column in ("formhub/uuid", "__version__"):
+            kept_meta.append(column)
+        else:
+            extra.append(column)
+    return LevelMap(fields, geopoints, splits, tuple(kept_meta), tuple(extra))
+
+
+def _split_last(column: str, separators: str) -> tuple[str, str, str]:
+    cut = max(column.rfind(s) for s in separators)
+    if cut <= 0:
+        return column, "", ""
+    return column[:cut], column[cut], column[cut + 1:]
+
+
+def _json_column(table: pa.Table, columns: Sequence[str]) -> pa.Array:
+    """One JSON object per row holding the given columns' non-empty values (NULL when all are empty)."""
+    if not columns:
+        return pa.nulls(table.num_rows, STRING)
+    entries = ", ".join(f"{{'k': '{_sql_str(c)}', 'v': \"{_sql_ident(c)}\"::VARCHAR}}" for c in columns)
+    sql = ("SELECT CASE WHEN len(l) = 0 THEN NULL ELSE to_json(map_from_entries(l))::VARCHAR END AS j "
+           f"FROM (SELECT list_filter([{entries}], lambda x: x.v IS NOT NULL AND x.v <> '') AS l FROM t)")
+    con = duckdb.connect()
+    try:
+        con.register("t", table.select(list(columns)))
+        result = con.sql(sql).to_arrow_table().column("j")
+    finally:
+        con.close()
+    return result.combine_chunks()
+
+
+def _sql_str(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _sql_ident(text: str) -> str:
+    return text.replace('"', '""')
+
+
+def _null_if_empty(array: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, STRING), array)
+
+
+def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
+              head: Mapping[str, pa.Array]) -> pa.Table:
+    """The raw table of a level: head columns (keys, versions, source), the form's fields, _meta, _extra."""
+    rows = table.num_rows
+    out: dict[str, pa.Array] = {}
+    for name in HEAD_COLUMNS:
+        value = head.get(name)
+        out[name] = pa.nulls(rows, STRING) if value is None else value.cast(STRING)
+    by_raw: dict[str, list[str]] = {}
+    for column, raw in mapping.fields.items():
+        by_raw.setdefault(raw, []).append(column)
+    for raw in field_columns(form)[level]:
+        if raw in by_raw:
+            arrays = [_null_if_empty(table.column(c).combine_chunks().cast(STRING)) for c in by_raw[raw]]
+            out[raw] = arrays[0] if len(arrays) == 1 else pc.coalesce(*arrays)
+        elif raw in mapping.geopoints:
+            parts = mapping.geopoints[raw]
+            arrays = [table.column(parts[p]).combine_chunks().cast(STRING) if p in parts
+                      else pa.nulls(rows, STRING) for p in GEOPOINT_PARTS]
+            joined = pc.binary_join_element_wise(*arrays, " ", null_handling="replace", null_replacement="")
+            out[raw] = _null_if_empty(pc.utf8_trim_whitespace(joined))
+        elif raw in mapping.splits:
+            picked = [pc.if_else(pc.equal(table.column(col).combine_chunks().cast(STRING), "1"),
+                                 pa.scalar(code, STRING), pa.scalar(None, STRING))
+                      for code, col in mapping.splits[raw].items()]
+            # (null_handling="skip" returned a short array in pyarrow 26: replace and squeeze instead)
+            joined = pc.binary_join_element_wise(*picked, " ", null_handling="replace", null_replacement="")
+            squeezed = pc.utf8_trim_whitespace(pc.replace_substring_regex(joined, r"\s+", " "))
+            out[raw] = _null_if_empty(squeezed)
+        else:
+            out[raw] = pa.nulls(rows, STRING)
+    out["_meta"] = _json_column(table, mapping.meta)
+    out["_extra"] = _json_column(table, mapping.extra)
+    return pa.table(out)

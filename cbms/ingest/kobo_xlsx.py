@@ -1,0 +1,123 @@
+"""KoBoToolbox's XLSX export: the main sheet first, one sheet per repeat linked by `_parent_table_name` and
+`_parent_index` to the parent sheet's `_index` (renumbered on every export, so used only inside one file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pyarrow as pa
+from python_calamine import CalamineError, CalamineWorkbook
+
+from cbms.errors import ING_003, ING_006, ING_010, ING_013, CbmsError
+from cbms.form.spec import FormSpec
+from cbms.ingest.columns import map_columns, normalise
+from cbms.ingest.files import Bundle
+from cbms.ingest.model import ROOT, Export, child_key, level_name, repeat_root
+
+SHEET_NAME_LIMIT = 31  # Excel's limit: KoBo truncates repeat names to it
+KOBO_XLSX_META = ("_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
+                  "_submitted_by", "__version__", "_tags", "_index", "_parent_table_name", "_parent_index",
+                  "meta/rootUuid", "meta/deprecatedID")
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _sheet_rows(workbook: CalamineWorkbook, name: str, where: str) -> tuple[list[str], list[list[str | None]]]:
+    try:
+        values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except CalamineError as exc:
+        raise CbmsError(ING_006, path=where, row="?", reason=str(exc)) from exc
+    if not values:
+        return [], []
+    header = [str(h) if h is not None else "" for h in values[0]]
+    rows = [[_text(v) for v in row] for row in values[1:] if any(v not in (None, "") for v in row)]
+    return header, rows
+
+
+def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
+    """Read a KoBo XLSX export into raw tables, rebuilding Central-style keys from the parent links."""
+    (name, data), = bundle.files.items()
+    where = str(bundle.path)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except CalamineError as exc:
+        raise CbmsError(ING_003, path=where, reason=str(exc)) from exc
+    sheets = list(workbook.sheet_names)
+    if not sheets:
+        raise CbmsError(ING_003, path=where, reason="sin hojas / no sheets")
+    by_sheet = {sheets[0]: ROOT}
+    for sheet in sheets[1:]:
+        repeat = next((r for r in form.repeats if r.name[:SHEET_NAME_LIMIT] == sheet), None)
+        if repeat is None:
+            raise CbmsError(ING_013, path=where, name=sheet)
+        by_sheet[sheet] = level_name(repeat.name)
+    keys: dict[tuple[str, str], tuple[str, str]] = {}  # (sheet, _index) -> (row key, submission key)
+    tables: dict[str, pa.Table] = {}
+    for sheet in sheets:
+        level = by_sheet[sheet]
+        header, rows = _sheet_rows(workbook, sheet, f"{where}:{sheet}")
+        if "_index" not in header:
+            raise CbmsError(ING_010, path=f"{where}:{sheet}", column="_index")
+        col = {h: i for i, h in enumerate(header)}
+        head: dict[str, list[Any]] = {k: [] for k in (
+            "_submission_key", "_version_id", "_row_key", "_parent_key", "_submitted_at", "_deprecated_id",
+            "_row_number")}
+        siblings: dict[str, int] = {}
+        for number, row in enumerate(rows, start=1):
+            index = row[col["_index"]] or str(number)
+
+            def get(column: str, row: list[str | None] = row) -> str | None:
+                return row[col[column]] if column in col else None
+
+            if level == ROOT:
+                uuid = get("_uuid")
+                version = get("meta/instanceID") or (f"uuid:{uuid}" if uuid else None)
+                submission = get("meta/rootUuid") or version or f"row:{number}"
+                row_key, parent_key = submission, None
+                head["_version_id"].append(version or submission)
+                head["_submitted_at"].append(get("_submission_time"))
+                head["_deprecated_id"].append(get("meta/deprecatedID"))
+            else:
+                parent = (get("_parent_table_name") or "", get("_parent_index") or "")
+                parent_key, submission = keys.get(parent) or (
+                    f"missing:{parent[0]}[{parent[1]}]", f"uuid:{get('_submission__uuid')}")
+                position = siblings[parent_key] = siblings.get(parent_key, 0) + 1
+                parent_level = by_sheet.get(parent[0], ROOT)
+                relative = repeat_root(form, level)[len(repeat_root(form, parent_level)):]
+                row_key = child_key(parent_key, relative, position)
+                head["_version_id"].append(None)
+                head["_submitted_at"].append(None)
+                head["_deprecated_id"].append(None)
+            keys[(sheet, index)] = (row_key, submission)
+            head["_submission_key"].append(submission)
+            head["_row_key"].append(row_key)
+            head["_parent_key"].append(parent_key)
+            head["_row_number"].append(number)
+        names = _unique(header)
+        table = pa.table({n: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
+                          for i, n in enumerate(names)})
+        meta = tuple(c for c in names if c in KOBO_XLSX_META or c.startswith("_submission_"))
+        mapping = map_columns(form, level, names, meta)
+        arrays = {k: pa.array(v, pa.int64() if k == "_row_number" else pa.string()) for k, v in head.items()}
+        arrays["_source_file"] = pa.array([name] * len(rows), pa.string())
+        tables[level] = normalise(form, level, table, mapping, arrays)
+    return Export("kobo-xlsx", None, bundle.sources, tables)
+
+
+def _unique(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for column in header:
+        seen[column] = seen.get(column, 0) + 1
+        out.append(column if seen[column] == 1 else f"{column}~{seen[column] - 1}")
+    return out

@@ -1,0 +1,93 @@
+"""Turn nested submissions (OData, KoBo API JSON) into one flat text table per form level."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from cbms.errors import ING_013, CbmsError
+from cbms.form.spec import FormSpec
+from cbms.ingest.columns import map_columns, normalise
+from cbms.ingest.model import ROOT, child_key, level_name, repeat_root
+
+
+def as_text(value: Any) -> str | None:
+    """An answer as the text an ODK export would carry: numbers without '.0', objects as JSON."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+@dataclass
+class LevelRows:
+    """Rows collected for one level, each a dict of export column -> text, plus their keys."""
+
+    rows: list[dict[str, str | None]] = field(default_factory=list)
+    head: dict[str, list[Any]] = field(default_factory=lambda: {
+        "_submission_key": [], "_version_id": [], "_row_key": [], "_parent_key": [], "_submitted_at": [],
+        "_edits": [], "_deprecated_id": [], "_source_file": [], "_row_number": []})
+
+    def add(self, row: dict[str, str | None], **head: Any) -> None:
+        self.rows.append(row)
+        for name, values in self.head.items():
+            values.append(head.get(name))
+
+
+class Collector:
+    """Collects rows per level for a form; repeats found in the data must exist in the form."""
+
+    def __init__(self, form: FormSpec, where: str) -> None:
+        self.form = form
+        self.where = where
+        self.levels: dict[str, LevelRows] = {level_name(r): LevelRows() for r in form.tables}
+        self.repeats = {r.name: r for r in form.repeats}
+
+    def repeat_level(self, name: str) -> str:
+        """The level of a repeat met in the data, by its name (the last element of its path)."""
+        short = name.rsplit("/", 1)[-1]
+        if short not in self.repeats:
+            raise CbmsError(ING_013, path=self.where, name=name)
+        return short
+
+    def relative_path(self, level: str, parent_level: str) -> tuple[str, ...]:
+        """The path of a repeat from its parent level, as Central writes it in keys."""
+        return repeat_root(self.form, level)[len(repeat_root(self.form, parent_level)):]
+
+    def key(self, parent_key: str, level: str, parent_level: str, position: int) -> str:
+        """A child row's key in Central's CSV spelling."""
+        return child_key(parent_key, self.relative_path(level, parent_level), position)
+
+    def tables(self, meta: tuple[str, ...]) -> dict[str, pa.Table]:
+        """The normalised raw table of every level."""
+        out: dict[str, pa.Table] = {}
+        for level, collected in self.levels.items():
+            # records of different form versions carry different keys: take the union, in first-seen order
+            columns = dict.fromkeys(k for row in collected.rows for k in row)
+            table = pa.table({c: pa.array([row.get(c) for row in collected.rows], pa.string()) for c in columns})
+            mapping = map_columns(self.form, level, table.column_names, meta)
+            head = {k: pa.array(v, pa.int64() if k == "_row_number" else pa.string())
+                    for k, v in collected.head.items()}
+            out[level] = normalise(self.form, level, _with_rows(table, len(collected.rows)), mapping, head)
+        return out
+
+
+def _with_rows(table: pa.Table, rows: int) -> pa.Table:
+    return table if table.num_columns else pa.table({"_": pa.nulls(rows, pa.string())})
+
+
+def submission_fields(record: Mapping[str, Any], skip: tuple[str, ...] = ()) -> dict[str, str | None]:
+    """The non-list values of a flat record as text."""
+    return {k: as_text(v) for k, v in record.items() if not isinstance(v, list) and k not in skip}
+
+
+__all__ = ["ROOT", "Collector", "as_text", "submission_fields"]

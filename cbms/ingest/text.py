@@ -1,0 +1,75 @@
+"""Bytes of a CSV as Central or Excel wrote them -> an Arrow table of text (UTF-8 or Windows-1252, `,` or `;`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from cbms.errors import ING_006, ING_011, ING_012, CbmsError, Detail
+
+
+@dataclass(frozen=True, slots=True)
+class CsvText:
+    """A parsed CSV: its header, its rows as text (empty -> null), and what had to be guessed."""
+
+    header: tuple[str, ...]
+    table: pa.Table
+    notices: tuple[tuple[Detail, str], ...]  # (message, path) pairs for the load report
+
+
+def read_csv_text(path: Path, name: str, data: bytes) -> CsvText:
+    """Parse a CSV export member, every column as text, refusing a truncated or malformed file."""
+    where = str(path / name) if path.suffix.lower() == ".zip" or path.is_dir() else str(path)
+    notices: list[tuple[Detail, str]] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page; Windows-1252 is a superset of Latin-1
+        data = data.decode("cp1252", errors="replace").encode("utf-8")
+        notices.append((ING_011, where))
+    first_line = data.split(b"\n", 1)[0].decode("utf-8")
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    if delimiter == ";":
+        notices.append((ING_012, where))
+    header = tuple(_unique(next(csv.reader([first_line.rstrip("\r")], delimiter=delimiter))))
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=True,
+                quoted_strings_can_be_null=True),
+            read_options=pacsv.ReadOptions(column_names=list(header), skip_rows=1, block_size=1 << 24),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise CbmsError(ING_006, path=where, row=_row_of(str(exc)), reason=_short(str(exc))) from exc
+    return CsvText(header, table, tuple(notices))
+
+
+def _unique(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for column in header:
+        seen[column] = seen.get(column, 0) + 1
+        out.append(column if seen[column] == 1 else f"{column}~{seen[column] - 1}")
+    return out
+
+
+def _row_of(message: str) -> str:
+    marker = "row "
+    if marker in message:
+        tail = message.split(marker, 1)[1].split()[0].strip(":,")
+        if tail.isdigit():
+            return tail
+    return "?"
+
+
+def _short(message: str) -> str:
+    return " ".join(message.split())[:300]

@@ -1,0 +1,77 @@
+"""The DuckDB file: open it, create the raw / clean / mart / meta schemas, know which form it holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from cbms.errors import DB_001, DB_002, CbmsError
+from cbms.form.spec import FormSpec
+from cbms.ingest.model import HEAD_COLUMNS, TAIL_COLUMNS, field_columns
+
+DEFAULT_DB = Path("data") / "cbms.duckdb"
+SCHEMAS = ("raw", "clean", "mart", "meta")
+# per-row columns the store adds to what the readers give
+STORE_COLUMNS = ("_load_id", "_source_sha256", "_row_hash")
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta.form (
+    form_id VARCHAR NOT NULL, form_version VARCHAR, levels VARCHAR NOT NULL, registered_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta.loads (
+    load_id INTEGER PRIMARY KEY, loaded_at TIMESTAMP NOT NULL, cbms_version VARCHAR NOT NULL,
+    form_id VARCHAR, form_version VARCHAR, format VARCHAR NOT NULL, sources VARCHAR NOT NULL,
+    new INTEGER, updated INTEGER, unchanged INTEGER, stale INTEGER, duplicates INTEGER, conflicts INTEGER,
+    rows VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.submission_versions (
+    _submission_key VARCHAR NOT NULL, _version_id VARCHAR NOT NULL, _content_hash VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,            -- current | superseded | conflict
+    first_load_id INTEGER NOT NULL, replaced_load_id INTEGER,
+    content VARCHAR                      -- JSON of every row of the version, kept once it is not current
+);
+"""
+
+
+def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the database file with its schemas."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+    except (duckdb.Error, OSError) as exc:
+        raise CbmsError(DB_001, path=path, reason=" ".join(str(exc).split())) from exc
+    for schema in SCHEMAS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(DDL)
+    return con
+
+
+def quote(identifier: str) -> str:
+    """A DuckDB identifier, quoted."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def ensure_form(con: duckdb.DuckDBPyConnection, form: FormSpec, db_path: Path | str) -> None:
+    """Register the form on first use; refuse another form; add raw tables and columns a new version brings."""
+    rows = con.execute("SELECT form_id FROM meta.form LIMIT 1").fetchall()
+    row = rows[0] if rows else None
+    if row is not None and row[0] != form.form_id:
+        raise CbmsError(DB_002, path=db_path, found=row[0], expected=form.form_id)
+    levels = field_columns(form)
+    if row is None:
+        con.execute("INSERT INTO meta.form VALUES (?, ?, ?, now())",
+                    [form.form_id, form.version, json.dumps(list(levels))])
+    for level, fields in levels.items():
+        columns = [*HEAD_COLUMNS, *STORE_COLUMNS, *fields, *TAIL_COLUMNS]
+        types = {"_row_number": "BIGINT", "_load_id": "INTEGER"}
+        ddl = ", ".join(f"{quote(c)} {types.get(c, 'VARCHAR')}" for c in columns)
+        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{quote(level)} ({ddl})")
+        existing = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
+            [level]).fetchall()}
+        for column in columns:
+            if column not in existing:
+                con.execute(f"ALTER TABLE raw.{quote(level)} ADD COLUMN {quote(column)} VARCHAR")

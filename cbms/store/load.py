@@ -1,0 +1,226 @@
+"""Write an export into raw.*: one transaction; same export twice changes nothing; edits replace, history kept.
+
+Within one export, rows that share a submission key are told apart by their occurrence (the n-th root row
+with that key owns the n-th child row with each child key): identical copies are duplicates (kept once);
+different contents are versions, the newest (not deprecated by another, most edits, latest submission,
+last in file) becomes current and the others go to raw.submission_versions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from cbms import __version__
+from cbms.form.spec import FormSpec
+from cbms.ingest.model import HEAD_COLUMNS, ROOT, TAIL_COLUMNS, Export, field_columns
+from cbms.store.db import ensure_form, quote
+
+SEP = "chr(31)"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """What one load did, per submission and per table."""
+
+    load_id: int | None  # None when nothing changed (no load is recorded)
+    format: str
+    sources: tuple[str, ...]
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0  # an older version than the one stored: ignored
+    duplicates: int = 0
+    conflicts: int = 0  # same version id, different content: kept in submission_versions for validation
+    superseded: int = 0  # older versions inside this export, kept in submission_versions
+    rows: Mapping[str, int] = field(default_factory=dict)  # rows written per table
+    orphans: Mapping[str, int] = field(default_factory=dict)  # child rows whose submission has no root row
+    warnings: tuple[str, ...] = ()
+
+
+def _row_hash_sql(fields: tuple[str, ...]) -> str:
+    parts = ", ".join(f"coalesce({quote(f)}, chr(0))" for f in ("_row_key", "_parent_key", *fields))
+    return f"md5(concat_ws({SEP}, {parts}))"
+
+
+def _stage(con: duckdb.DuckDBPyConnection, export: Export, levels: Mapping[str, tuple[str, ...]]) -> None:
+    sources = pa.table({
+        "_source_file": list(export.source_of),
+        "_source_display": [v[0] for v in export.source_of.values()],
+        "_source_sha256": [v[1] for v in export.source_of.values()],
+    })
+    con.register("in_sources", sources)
+    for level, fields in levels.items():
+        table = export.tables.get(level)
+        if table is None:
+            columns = [*HEAD_COLUMNS, *fields, *TAIL_COLUMNS]
+            table = pa.table({c: pa.array([], pa.int64() if c == "_row_number" else pa.string()) for c in columns})
+        con.register(f"in_{level}", table)
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE inc_{level} AS
+            SELECT t.* EXCLUDE (_source_file), s._source_display AS _source_file, s._source_sha256,
+                   {_row_hash_sql(fields)} AS _row_hash,
+                   row_number() OVER (PARTITION BY t._row_key ORDER BY t._source_file, t._row_number) AS _occ
+            FROM in_{level} t LEFT JOIN in_sources s USING (_source_file)""")
+
+
+def _resolve(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]]) -> None:
+    union = " UNION ALL ".join(
+        f"SELECT _submission_key, _occ, '{lv}' AS lv, _row_key, _row_hash FROM inc_{lv}" for lv in levels)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE inc_hash AS
+        SELECT _submission_key, _occ, md5(string_agg(lv || ':' || _row_hash, ',' ORDER BY lv, _row_key))
+               AS _content_hash
+        FROM ({union}) GROUP BY ALL""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE inc_sub AS
+        WITH r AS (
+            SELECT r._submission_key, r._occ, r._version_id, r._edits, r._submitted_at, r._deprecated_id,
+                   h._content_hash
+            FROM inc_{ROOT} r JOIN inc_hash h USING (_submission_key, _occ)),
+        distinct_content AS (
+            SELECT *, row_number() OVER (PARTITION BY _submission_key, _content_hash ORDER BY _occ) AS _copy
+            FROM r),
+        ranked AS (
+            SELECT d.*,
+                   row_number() OVER (PARTITION BY _submission_key ORDER BY
+                       (_version_id IN (SELECT x._deprecated_id FROM r x
+                                        WHERE x._submission_key = d._submission_key
+                                          AND x._deprecated_id IS NOT NULL)),
+                       try_cast(_edits AS INTEGER) DESC NULLS LAST, _submitted_at DESC NULLS LAST, _occ DESC)
+                   AS _rank
+            FROM distinct_content d WHERE _copy = 1)
+        SELECT r.*, coalesce(k._rank, 0) AS _rank, (k._rank IS NULL) AS _duplicate
+        FROM distinct_content r LEFT JOIN ranked k USING (_submission_key, _occ)""")
+
+
+def _classify(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE inc_action AS
+        SELECT w._submission_key, w._occ, w._version_id, w._content_hash,
+               CASE WHEN c._submission_key IS NULL THEN 'new'
+                    WHEN c._content_hash = w._content_hash THEN 'unchanged'
+                    WHEN EXISTS (SELECT 1 FROM raw.submission_versions v
+                                 WHERE v._submission_key = w._submission_key AND v._version_id = w._version_id
+                                   AND v.status = 'superseded') THEN 'stale'
+                    ELSE 'updated' END AS action
+        FROM inc_sub w
+        LEFT JOIN raw.submission_versions c ON c._submission_key = w._submission_key AND c.status = 'current'
+        WHERE w._rank = 1""")
+
+
+def _content_json(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]], source: str,
+                  keys_sql: str) -> str:
+    """SQL of (submission key, occurrence, JSON of every row of that version) for the chosen keys."""
+    parts = " UNION ALL ".join(
+        f"SELECT _submission_key, {'_occ' if source == 'inc' else '1'} AS _occ, '{lv}' AS lv, "
+        f"to_json(list(t ORDER BY _row_key))::VARCHAR AS j "
+        f"FROM {'inc_' + lv if source == 'inc' else 'raw.' + quote(lv)} t "
+        f"WHERE (_submission_key, {'_occ' if source == 'inc' else '1'}) IN ({keys_sql}) GROUP BY ALL"
+        for lv in levels)
+    return (f"SELECT _submission_key, _occ, '{{' || string_agg(to_json(lv)::VARCHAR || ':' || j, ',' "
+            f"ORDER BY lv) || '}}' AS content FROM ({parts}) GROUP BY ALL")
+
+
+def _apply(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]], load_id: int) -> dict[str, int]:
+    updated_keys = "SELECT _submission_key, 1 FROM inc_action WHERE action = 'updated'"
+    con.execute(f"""
+        UPDATE raw.submission_versions v SET status = 'superseded', replaced_load_id = {load_id},
+               content = o.content
+        FROM ({_content_json(con, levels, 'raw', updated_keys)}) o
+        WHERE v._submission_key = o._submission_key AND v.status = 'current'""")
+    written: dict[str, int] = {}
+    for level, fields in levels.items():
+        con.execute(f"""DELETE FROM raw.{quote(level)} WHERE _submission_key IN
+                        (SELECT _submission_key FROM inc_action WHERE action IN ('new', 'updated'))""")
+        columns = ", ".join(quote(c) for c in (*HEAD_COLUMNS, "_source_sha256", "_row_hash", *fields,
+                                               *TAIL_COLUMNS))
+        before = _count(con, f"raw.{quote(level)}")
+        con.execute(f"""
+            INSERT INTO raw.{quote(level)} BY NAME
+            SELECT {columns}, {load_id} AS _load_id FROM inc_{level} t
+            WHERE (t._submission_key, t._occ) IN
+                  (SELECT _submission_key, _occ FROM inc_action WHERE action IN ('new', 'updated'))""")
+        if level != ROOT:  # rows whose submission has no root row anywhere: kept, validation reports them
+            con.execute(f"""
+                INSERT INTO raw.{quote(level)} BY NAME
+                SELECT {columns}, {load_id} AS _load_id FROM inc_{level} t
+                WHERE t._occ = 1
+                  AND t._submission_key NOT IN (SELECT _submission_key FROM inc_{ROOT})
+                  AND t._row_key NOT IN (SELECT _row_key FROM raw.{quote(level)})""")
+        written[level] = _count(con, f"raw.{quote(level)}") - before
+    con.execute(f"""
+        INSERT INTO raw.submission_versions
+        SELECT _submission_key, _version_id, _content_hash, 'current', {load_id}, NULL, NULL
+        FROM inc_action WHERE action IN ('new', 'updated')""")
+    losers = "SELECT _submission_key, _occ FROM inc_sub WHERE _rank > 1"
+    con.execute(f"""
+        INSERT INTO raw.submission_versions
+        SELECT s._submission_key, s._version_id, s._content_hash,
+               CASE WHEN s._version_id = w._version_id THEN 'conflict' ELSE 'superseded' END,
+               {load_id}, {load_id}, c.content
+        FROM inc_sub s
+        JOIN inc_sub w ON w._submission_key = s._submission_key AND w._rank = 1
+        JOIN ({_content_json(con, levels, 'inc', losers)}) c
+          ON c._submission_key = s._submission_key AND c._occ = s._occ
+        WHERE s._rank > 1 AND NOT EXISTS (
+            SELECT 1 FROM raw.submission_versions v WHERE v._submission_key = s._submission_key
+              AND v._version_id = s._version_id AND v._content_hash = s._content_hash)""")
+    return written
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "") -> int:
+    rows = con.execute(f"SELECT count(*) FROM {table} {where}").fetchall()
+    return int(rows[0][0])
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, export: Export, form: FormSpec,
+                 db_path: Path | str = "") -> LoadReport:
+    """Load one export into raw.* as a single transaction and say what changed."""
+    levels = field_columns(form)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ensure_form(con, form, db_path)
+        load_id = _count(con, "meta.loads") + 1
+        versions_before = _count(con, "raw.submission_versions")
+        _stage(con, export, levels)
+        _resolve(con, levels)
+        _classify(con)
+        written = _apply(con, levels, load_id)
+        counts = dict(con.execute("SELECT action, count(*) FROM inc_action GROUP BY 1").fetchall())
+        orphans = {lv: _count(con, f"inc_{lv}", f"WHERE _submission_key NOT IN "
+                                               f"(SELECT _submission_key FROM inc_{ROOT}) AND _occ = 1")
+                   for lv in levels if lv != ROOT}
+        duplicates = _count(con, "inc_sub", "WHERE _duplicate")
+        conflicts = _count(con, "inc_sub s", "WHERE _rank > 1 AND _version_id = (SELECT w._version_id FROM "
+                                             "inc_sub w WHERE w._submission_key = s._submission_key AND "
+                                             "w._rank = 1)")
+        superseded = _count(con, "inc_sub", "WHERE _rank > 1") - conflicts
+        changed = (counts.get("new", 0) + counts.get("updated", 0) + sum(written.values())
+                   + _count(con, "raw.submission_versions") - versions_before) > 0
+        sources = tuple(dict.fromkeys(v[0] for v in export.source_of.values()))
+        if changed:
+            con.execute(
+                "INSERT INTO meta.loads VALUES (?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [load_id, __version__, form.form_id, form.version, export.format,
+                 json.dumps([{"path": p, "sha256": s} for p, s in dict(export.source_of.values()).items()]),
+                 counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0),
+                 counts.get("stale", 0), duplicates, conflicts, json.dumps(written)])
+        con.execute("COMMIT")
+    except BaseException:  # not handled here: undo the whole load (also on Ctrl-C), then let it propagate
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for level in levels:
+            con.unregister(f"in_{level}")
+        con.unregister("in_sources")
+    return LoadReport(
+        load_id=load_id if changed else None, format=export.format, sources=sources,
+        new=counts.get("new", 0), updated=counts.get("updated", 0), unchanged=counts.get("unchanged", 0),
+        stale=counts.get("stale", 0), duplicates=duplicates, conflicts=conflicts, superseded=superseded,
+        rows=written, orphans={k: v for k, v in orphans.items() if v}, warnings=export.warnings)
