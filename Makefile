@@ -46,7 +46,7 @@ demo: setup
 	$(BIN)/cbms demo --households 2000 --seed 1 --format odk-csv --error-rate 0.02 --out $(OUT)
 
 bench: setup
-	@echo "make bench: the end-to-end benchmark arrives with issue 8 (cbms run); nothing to measure yet."
+	$(BIN)/python -m cbms.bench --sizes $(or $(SIZES),10000,100000)
 
 clean:
 	rm -rf build out .pytest_cache .mypy_cache .ruff_cache

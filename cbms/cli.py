@@ -183,6 +183,42 @@ def ingest(
     console.success(_say(f"Base: {db}", f"Database: {db}"))
 
 
+@app.command("pull")
+def pull(
+    out: Annotated[Path, typer.Option("--out", help="Carpeta donde guardar la exportación. / Output folder.")],
+    server: Annotated[str | None, typer.Option("--server", help="URL de ODK Central. / ODK Central URL.")] = None,
+    project: Annotated[int | None, typer.Option("--project", help="Proyecto de Central. / Central project id.")] = None,
+    form: Annotated[str | None, typer.Option("--form", help="Formulario de Central. / Central form id.")] = None,
+    kobo: Annotated[str | None, typer.Option("--kobo", help="URL de KoBoToolbox. / KoBoToolbox URL.")] = None,
+    asset: Annotated[str | None, typer.Option("--asset", help="UID del formulario en KoBo. / KoBo asset UID.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help=(
+        "Archivo de configuración de pyodk. / pyodk config file."))] = None,
+) -> None:
+    """Descarga los envíos de ODK Central o KoBoToolbox. / Download submissions from ODK Central or KoBo.
+
+    Credenciales: archivo de pyodk o ODK_CENTRAL_USERNAME/ODK_CENTRAL_PASSWORD; KOBO_TOKEN para KoBo;
+    nunca en la línea de comandos. / Credentials: pyodk's config file or ODK_CENTRAL_USERNAME/PASSWORD;
+    KOBO_TOKEN for KoBo; never on the command line.
+    """
+    from cbms.ingest.pull import pull_central, pull_kobo
+
+    if (server is None) == (kobo is None):
+        raise typer.BadParameter(_say("use --server (ODK Central) o --kobo (KoBoToolbox), uno de los dos",
+                                      "use either --server (ODK Central) or --kobo (KoBoToolbox)"))
+    if server is not None:
+        if project is None or form is None:
+            raise typer.BadParameter(_say("--server necesita --project y --form", "--server needs --project and --form"))
+        result = pull_central(server, project, form, out, config_path=config)
+    else:
+        if asset is None:
+            raise typer.BadParameter(_say("--kobo necesita --asset", "--kobo needs --asset"))
+        result = pull_kobo(kobo or "", asset, out)
+    console.success(_say(f"{result.submissions} envíos en {result.pages} página(s), en {out}",
+                         f"{result.submissions} submissions in {result.pages} page(s), in {out}"))
+    for path in result.files:
+        console.info(f"  {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI: a CbmsError becomes one line in the chosen language and exit 1 (`--debug` re-raises)."""
     state.lang, state.debug = "es", False
