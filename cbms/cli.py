@@ -207,7 +207,8 @@ def pull(
                                       "use either --server (ODK Central) or --kobo (KoBoToolbox)"))
     if server is not None:
         if project is None or form is None:
-            raise typer.BadParameter(_say("--server necesita --project y --form", "--server needs --project and --form"))
+            raise typer.BadParameter(_say("--server necesita --project y --form",
+                                          "--server needs --project and --form"))
         result = pull_central(server, project, form, out, config_path=config)
     else:
         if asset is None:
@@ -219,6 +220,52 @@ def pull(
         console.info(f"  {path}")
 
 
+@app.command("validate")
+def validate(
+    db: Annotated[Path, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = Path("data/cbms.duckdb"),
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")] = Path("out"),
+    form: Annotated[Path, typer.Option("--form", help=(
+        "Formulario (.xlsx o asset .json de KoBo). / Form (.xlsx or KoBo asset .json)."))] = DEFAULT_FORM,
+    strict: Annotated[bool, typer.Option("--strict", help=(
+        "Salir con 1 si hay errores en los datos. / Exit 1 when the data have errors."))] = False,
+) -> None:
+    """Valida los datos cargados: tablas limpias, problemas y cuarentena. / Validate the loaded data."""
+    from cbms.errors import DB_003, VAL_900
+    from cbms.store import connect
+    from cbms.validate import validate_tables
+    from cbms.validate.outputs import ensure_out, write_issues_parquet
+
+    spec = _load_form(form)
+    ensure_out(out)
+    if not db.exists():
+        raise CbmsError(DB_003, path=db)
+    con = connect(db)
+    try:
+        accounting = validate_tables(con, spec, db_path=str(db))
+        written = [write_issues_parquet(con, out)]
+    finally:
+        con.close()
+    a = accounting
+    console.table(_say("Cuentas: cada envío está en un lugar", "Accounting: every submission is somewhere"),
+                  [_say("envíos", "submissions"), _say("cantidad", "count")], [
+        [_say("en raw (versión actual)", "in raw (current version)"), a.raw],
+        [_say("limpios (entran a los indicadores)", "clean (enter the indicators)"), a.clean],
+        [_say("en cuarentena", "quarantined"), a.quarantined],
+        [_say("visitas no completadas", "non-completed visits"), a.non_completed],
+        [_say("versiones anteriores (aparte)", "earlier versions (apart)"), a.superseded],
+        [_say("duplicados recibidos (aparte)", "duplicates received (apart)"), a.duplicates],
+        [_say("filas sin hogar (descartadas)", "rows without household (dropped)"),
+         sum(a.orphan_rows.values())]])
+    check = "=" if a.balanced else "≠"
+    console.info(f"{a.raw} {check} {a.clean} + {a.quarantined} + {a.non_completed}")
+    console.info(_say(f"Problemas: {a.errors} errores, {a.warnings} avisos",
+                      f"Issues: {a.errors} errors, {a.warnings} warnings"))
+    for path in written:
+        console.info(f"  {path}")
+    if strict and a.errors:
+        raise CbmsError(VAL_900, errors=a.errors)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI: a CbmsError becomes one line in the chosen language and exit 1 (`--debug` re-raises)."""
     state.lang, state.debug = "es", False
@@ -228,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     except CbmsError as exc:
         if state.debug:
             raise
+        for problem in exc.problems:
+            console.error(problem.message(state.lang))
         console.error(exc.message(state.lang))
         return 1
     except SystemExit as exc:

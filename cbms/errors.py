@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 Lang = Literal["es", "en"]
 LANGS: tuple[Lang, ...] = ("es", "en")
@@ -19,16 +19,29 @@ class Detail:
 
     def format(self, lang: Lang = "es", **context: object) -> str:
         """The message in `lang`, prefixed with its code."""
-        text = self.es if lang == "es" else self.en
-        return f"[{self.code}] {text.format(**context)}"
+        return f"[{self.code}] {self.text(lang, **context)}"
+
+    def text(self, lang: Lang = "es", **context: object) -> str:
+        """The message in `lang`, without its code (for tables that carry the code in a column)."""
+        return (self.es if lang == "es" else self.en).format(**context)
+
+
+class Located(Protocol):
+    """A problem with a place (file and line, sheet and row) that can say itself in either language."""
+
+    def message(self, lang: Lang = "es") -> str: ...
 
 
 class CbmsError(Exception):
-    """A problem in the user's input or configuration: the CLI prints it in one line and exits 1."""
+    """A problem in the user's input or configuration: the CLI prints it in one line and exits 1.
 
-    def __init__(self, detail: Detail, **context: object) -> None:
+    `problems` carries every located problem when a check found several at once (the CLI prints each).
+    """
+
+    def __init__(self, detail: Detail, problems: tuple[Located, ...] = (), **context: object) -> None:
         self.detail = detail
         self.context = context
+        self.problems = problems
         super().__init__(detail.format("en", **context))
 
     @property
@@ -195,6 +208,101 @@ DB_003 = Detail(
     "DB_003",
     "La base '{path}' no tiene datos cargados: corra primero 'cbms ingest'.",
     "The database '{path}' holds no loaded data: run 'cbms ingest' first.",
+)
+
+# --- validation: declarations in schemas/ ---------------------------------------------------------------
+SCH_001 = Detail(
+    "SCH_001",
+    "{where}: clave desconocida '{key}'{hint_es}",
+    "{where}: unknown key '{key}'{hint_en}",
+)
+SCH_002 = Detail(
+    "SCH_002",
+    "{where}: falta la clave '{key}'",
+    "{where}: key '{key}' is missing",
+)
+SCH_003 = Detail(
+    "SCH_003",
+    "{where}: el código de regla '{code}' ya se usa en {other}",
+    "{where}: rule code '{code}' is already used in {other}",
+)
+SCH_004 = Detail(
+    "SCH_004",
+    "{where}: severidad '{value}' desconocida: use 'error' o 'warning'",
+    "{where}: unknown severity '{value}': use 'error' or 'warning'",
+)
+SCH_005 = Detail(
+    "SCH_005",
+    "{where}: no se encuentra el archivo SQL '{path}'",
+    "{where}: SQL file '{path}' not found",
+)
+SCH_006 = Detail(
+    "SCH_006",
+    "{where}: la auditoría SQL no corre: {reason}",
+    "{where}: the SQL audit does not run: {reason}",
+)
+SCH_007 = Detail(
+    "SCH_007",
+    "{where}: la tabla '{table}' no existe en el formulario (hay: {tables})",
+    "{where}: table '{table}' does not exist in the form (there are: {tables})",
+)
+SCH_008 = Detail(
+    "SCH_008",
+    "{where}: la columna '{column}' no existe en la tabla '{table}'",
+    "{where}: column '{column}' does not exist in table '{table}'",
+)
+SCH_009 = Detail(
+    "SCH_009",
+    "{where}: YAML mal formado: {reason}",
+    "{where}: malformed YAML: {reason}",
+)
+SCH_010 = Detail(
+    "SCH_010",
+    "Las reglas de validación en '{path}' tienen {count} problema(s); vea la lista arriba.",
+    "The validation rules in '{path}' have {count} problem(s); see the list above.",
+)
+SCH_011 = Detail(
+    "SCH_011",
+    "{where}: la auditoría debe devolver las columnas {required}; devuelve {found}",
+    "{where}: the audit must return the columns {required}; it returns {found}",
+)
+
+# --- validation: what the form itself says about each answer (messages of clean.issues) ----------------
+VAL_001 = Detail(
+    "VAL_001",
+    "'{column}': '{value}' no es {type_es}",
+    "'{column}': '{value}' is not {type_en}",
+)
+VAL_002 = Detail(
+    "VAL_002",
+    "'{column}': '{value}' no es una opción de la lista '{list_name}'",
+    "'{column}': '{value}' is not an option of list '{list_name}'",
+)
+VAL_003 = Detail(
+    "VAL_003",
+    "'{column}' = '{value}': {constraint_es}",
+    "'{column}' = '{value}': {constraint_en}",
+)
+VAL_004 = Detail(
+    "VAL_004",
+    "'{column}' está vacío y es obligatorio para esta persona u hogar",
+    "'{column}' is empty and is required for this person or household",
+)
+VAL_005 = Detail(
+    "VAL_005",
+    "'{column}' = '{value}': 'none' (ninguno) no puede ir junto con otras opciones",
+    "'{column}' = '{value}': 'none' cannot go together with other options",
+)
+VAL_006 = Detail(
+    "VAL_006",
+    "'{column}' = '{value}' tiene respuesta aunque no correspondía preguntarlo",
+    "'{column}' = '{value}' has an answer although it was not to be asked",
+)
+
+VAL_900 = Detail(
+    "VAL_900",
+    "Hay {errors} problema(s) de severidad 'error' en los datos y se pidió --strict.",
+    "There are {errors} data problem(s) of severity 'error' and --strict was asked for.",
 )
 
 # --- pulling from a live server (ODK Central with pyodk, KoBoToolbox API v2) ------------------------

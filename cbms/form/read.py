@@ -60,6 +60,11 @@ def _required(bind: Mapping[str, Any]) -> bool:
     return str(bind.get("required", "")).strip().lower() in {"yes", "true", "true()", "1"}
 
 
+def _required_if(bind: Mapping[str, Any]) -> str | None:
+    text = str(bind.get("required", "")).strip()
+    return None if text.lower() in {"", "yes", "true", "true()", "1", "no", "false", "false()", "0"} else text
+
+
 def _row_finder(survey: Sheet | None) -> Iterator[tuple[str, int]]:
     if survey is None:
         return iter(())
@@ -128,6 +133,7 @@ def spec_from_pyxform(tree: Mapping[str, Any], survey: Sheet | None = None) -> F
                 constraint=bind.get("constraint"),
                 constraint_messages=_texts(bind.get("jr:constraintMsg"), default_language),
                 required=_required(bind),
+                required_if=_required_if(bind),
                 calculation=bind.get("calculate") or node.get("calculation"),
                 choice_filter=node.get("choice_filter"),
                 default=None if node.get("default") is None else str(node.get("default")),

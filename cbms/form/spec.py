@@ -43,7 +43,8 @@ class Question:
     relevant_chain: tuple[str, ...] = ()  # relevance of enclosing groups/repeats, outermost first
     constraint: str | None = None
     constraint_messages: Mapping[str, str] = field(default_factory=dict)
-    required: bool = False
+    required: bool = False  # required whenever relevant
+    required_if: str | None = None  # required only where this expression holds (XLSForm `required` formula)
     calculation: str | None = None
     choice_filter: str | None = None
     default: str | None = None

@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS meta.loads (
 );
 CREATE TABLE IF NOT EXISTS raw.submission_versions (
     _submission_key VARCHAR NOT NULL, _version_id VARCHAR NOT NULL, _content_hash VARCHAR NOT NULL,
-    status VARCHAR NOT NULL,            -- current | superseded | conflict
+    status VARCHAR NOT NULL,            -- current | superseded | conflict | duplicate (received again)
     first_load_id INTEGER NOT NULL, replaced_load_id INTEGER,
     content VARCHAR                      -- JSON of every row of the version, kept once it is not current
 );

@@ -171,6 +171,13 @@ def _apply(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]]
         WHERE s._rank > 1 AND NOT EXISTS (
             SELECT 1 FROM raw.submission_versions v WHERE v._submission_key = s._submission_key
               AND v._version_id = s._version_id AND v._content_hash = s._content_hash)""")
+    con.execute(f"""
+        INSERT INTO raw.submission_versions
+        SELECT DISTINCT s._submission_key, s._version_id, s._content_hash, 'duplicate', {load_id}, NULL, NULL
+        FROM inc_sub s
+        WHERE s._duplicate AND NOT EXISTS (
+            SELECT 1 FROM raw.submission_versions v WHERE v._submission_key = s._submission_key
+              AND v._version_id = s._version_id AND v.status = 'duplicate')""")
     return written
 
 

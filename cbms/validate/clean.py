@@ -1,0 +1,101 @@
+"""Write the outcome of validation in one transaction: clean.* typed tables (faulty answers emptied, each
+household's status), clean.issues and clean.quarantine. Running it again on the same raw data gives the same."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from cbms.form.spec import FormSpec
+from cbms.ingest.model import ROOT, field_columns, parent_level
+from cbms.store.db import quote
+from cbms.validate.stage import COMPLETED
+
+ISSUES_SQL = """
+CREATE OR REPLACE TABLE clean.issues AS
+SELECT i.rule, i.severity, i."table", i.submission_key, i.row_key, i."column", i.value, i.message_es,
+       i.message_en, h.enumerator_id, i.drops_item
+FROM new_issues i LEFT JOIN {enumerators} h ON h._submission_key = i.submission_key
+ORDER BY i.submission_key, i.row_key, i.rule, i."column"
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Accounting:
+    """Where every submission that came in went."""
+
+    raw: int  # current submissions in raw
+    clean: int
+    quarantined: int
+    non_completed: int
+    superseded: int  # earlier versions kept in raw.submission_versions
+    duplicates: int
+    conflicts: int
+    orphan_rows: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+    warnings: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        """raw = clean + quarantined + non-completed."""
+        return self.raw == self.clean + self.quarantined + self.non_completed
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    return int(con.execute(sql).fetchall()[0][0])
+
+
+def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataFrame) -> Accounting:
+    """Replace clean.* with this validation's outcome, atomically."""
+    levels = field_columns(form)
+    root_fields = set(levels[ROOT])
+    completed = COMPLETED if {"visit_result", "consent"} <= root_fields else "TRUE"
+    enumerators = ("(SELECT _submission_key, enumerator_id FROM stage_household)" if "enumerator_id" in root_fields
+                   else "(SELECT _submission_key, NULL AS enumerator_id FROM stage_household)")
+    con.register("new_issues", issues)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(ISSUES_SQL.format(enumerators=enumerators))
+        con.execute(f"""
+            CREATE OR REPLACE TABLE clean.quarantine AS
+            SELECT i.submission_key, string_agg(DISTINCT i.rule, ',' ORDER BY i.rule) AS codes,
+                   count(*) AS errors
+            FROM clean.issues i JOIN stage_{ROOT} h ON h._submission_key = i.submission_key
+            WHERE i.severity = 'error' AND {completed.replace('visit_result', 'h.visit_result')
+                                                     .replace('consent', 'h.consent')}
+            GROUP BY i.submission_key ORDER BY i.submission_key""")
+        for level in levels:
+            parent = parent_level(form, level)
+            status = ("" if parent is not None else
+                      f", CASE WHEN NOT coalesce({completed}, FALSE) THEN 'non_completed' "
+                      f"WHEN _submission_key IN (SELECT submission_key FROM clean.quarantine) THEN 'quarantined' "
+                      f"ELSE 'clean' END AS _status")
+            where = "" if parent is None else f" WHERE _parent_key IN (SELECT _row_key FROM stage_{parent})"
+            con.execute(f"CREATE OR REPLACE TABLE clean.{quote(level)} AS "
+                        f"SELECT * EXCLUDE (_version_id, _submitted_at, _edits, _deprecated_id){status} "
+                        f"FROM stage_{level}{where} ORDER BY _row_key")
+            for column in levels[level]:
+                con.execute(f"""
+                    UPDATE clean.{quote(level)} SET {quote(column)} = NULL
+                    WHERE _row_key IN (SELECT row_key FROM clean.issues
+                                       WHERE drops_item AND "table" = ? AND "column" = ?)""", [level, column])
+        con.execute("COMMIT")
+    except BaseException:  # not handled here: leave clean.* as it was, then let it propagate
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("new_issues")
+    statuses = dict(con.execute(f"SELECT _status, count(*) FROM clean.{ROOT} GROUP BY 1").fetchall())
+    versions = dict(con.execute("SELECT status, count(*) FROM raw.submission_versions GROUP BY 1").fetchall())
+    orphans = {lv: _count(con, f"SELECT count(*) FROM raw.{quote(lv)} WHERE _parent_key NOT IN "
+                               f"(SELECT _row_key FROM raw.{quote(str(parent_level(form, lv)))})")
+               for lv in levels if lv != ROOT}
+    severities = dict(con.execute("SELECT severity, count(*) FROM clean.issues GROUP BY 1").fetchall())
+    return Accounting(
+        raw=_count(con, f"SELECT count(*) FROM raw.{ROOT}"), clean=int(statuses.get("clean", 0)),
+        quarantined=int(statuses.get("quarantined", 0)), non_completed=int(statuses.get("non_completed", 0)),
+        superseded=int(versions.get("superseded", 0)), duplicates=int(versions.get("duplicate", 0)),
+        conflicts=int(versions.get("conflict", 0)), orphan_rows={k: v for k, v in orphans.items() if v},
+        errors=int(severities.get("error", 0)), warnings=int(severities.get("warning", 0)))

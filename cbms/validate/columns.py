@@ -1,0 +1,196 @@
+"""Checks the form itself implies, as pandera schemas run lazily (one pass, every failure): each answer's type,
+its choice list, the form's own constraint (the XLSForm expression evaluated on the data), required items
+where the question was relevant, `none` alone in a select_multiple, and answers where nothing was to be asked.
+Relevance is the form's, so an item that was not to be asked is never "missing"."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from cbms.demo.xpath import Frame, Unsupported, days, truth
+from cbms.errors import VAL_001, VAL_002, VAL_003, VAL_004, VAL_005, VAL_006, Detail
+from cbms.form.spec import FormSpec, Question
+from cbms.ingest.model import ROOT, field_columns, parent_level
+from cbms.store.db import quote
+from cbms.validate.declarations import Rules
+from cbms.validate.stage import questions_by_column
+
+log = logging.getLogger(__name__)
+
+CHECKED_TYPES = frozenset({"integer", "decimal", "date", "select_one", "select_multiple", "text", "geopoint"})
+PATTERNS: Mapping[str, re.Pattern[str]] = {
+    "integer": re.compile(r"-?\d+"),
+    "decimal": re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"),
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "geopoint": re.compile(r"-?\d+(\.\d+)?( -?\d+(\.\d+)?){1,3}"),
+}
+TYPE_WORDS = {"integer": ("un número entero", "a whole number"), "decimal": ("un número", "a number"),
+              "date": ("una fecha AAAA-MM-DD", "a YYYY-MM-DD date"),
+              "geopoint": ("un punto GPS", "a GPS point")}
+DROPS = frozenset({"VAL_001", "VAL_002", "VAL_003", "VAL_005", "VAL_006"})  # the answer is left out
+_POSITION = re.compile(r"\[(\d+)\]$")
+
+
+@dataclass
+class Level:
+    """One form level's raw answers, as the XPath evaluator and pandera see them."""
+
+    name: str
+    data: pd.DataFrame  # raw text, one column per field plus the keys
+    frame: Frame
+
+
+def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec) -> dict[str, Level]:
+    """Current raw rows per level (children of missing households left out: an audit reports them)."""
+    questions = questions_by_column(form)
+    today = days(date.today())
+    levels: dict[str, Level] = {}
+    for level, fields in field_columns(form).items():
+        parent = parent_level(form, level)
+        columns = ", ".join(quote(c) for c in ("_submission_key", "_row_key", "_parent_key", *fields))
+        where = ("" if parent is None else
+                 f" WHERE _parent_key IN (SELECT _row_key FROM raw.{quote(parent)})")
+        data = con.sql(f"SELECT {columns} FROM raw.{quote(level)}{where} ORDER BY _row_key").df()
+        values = {questions[level][c].name: data[c].to_numpy(dtype=object, na_value=None) for c in fields}
+        if parent is None:
+            frame = Frame(values=values, n=len(data), today=today)
+        else:
+            up = levels[parent]
+            index = pd.Index(up.data["_row_key"])
+            parent_row = index.get_indexer(data["_parent_key"])
+            position = data["_row_key"].str.extract(_POSITION, expand=False).astype(float).fillna(1).to_numpy(int)
+            frame = Frame(values=values, n=len(data), parent=up.frame, parent_row=parent_row, position=position,
+                          today=today)
+        levels[level] = Level(level, data, frame)
+    return levels
+
+
+def _mask(expr: str | None, frame: Frame, what: str, q: Question, dot: np.ndarray | None = None) -> np.ndarray:
+    """An expression's truth per row; when it cannot be evaluated, all True (and said in the log)."""
+    try:
+        return truth(expr, frame, dot)
+    except Unsupported as exc:
+        log.warning("%s of %s not evaluated (%s)", what, q.name, exc)
+        return np.ones(frame.n, dtype=bool)
+
+
+def _relevant(q: Question, frame: Frame) -> np.ndarray:
+    mask = np.ones(frame.n, dtype=bool)
+    for expr in (*q.relevant_chain, q.relevant):
+        if expr:
+            mask &= _mask(expr, frame, "relevance", q)
+    return mask
+
+
+def _codes(form: FormSpec, q: Question) -> set[str] | None:
+    options = form.choices.get(q.list_name or "")
+    return {c.name for c in options} if options else None
+
+
+def _series_check(ok: Callable[[pd.Series], pd.Series], code: str, ignore_na: bool = True) -> pa.Check:
+    return pa.Check(ok, name=code, ignore_na=ignore_na)
+
+
+def _column_checks(form: FormSpec, q: Question, frame: Frame) -> list[pa.Check]:
+    """The pandera checks of one question: each is named by its VAL_ code."""
+    checks: list[pa.Check] = []
+    pattern = PATTERNS.get(q.type)
+    if pattern is not None:
+        checks.append(_series_check(lambda s, p=pattern: s.str.fullmatch(p), "VAL_001"))
+    if q.type == "date":
+        checks.append(_series_check(
+            lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna() | ~s.str.fullmatch(
+                PATTERNS["date"]), "VAL_001"))
+    codes = _codes(form, q)
+    if codes is not None and q.type == "select_one":
+        checks.append(_series_check(lambda s, c=codes: s.isin(c), "VAL_002"))
+    if codes is not None and q.type == "select_multiple":
+        checks.append(_series_check(
+            lambda s, c=codes: s.str.split().map(lambda tokens: set(tokens) <= c), "VAL_002"))
+        if "none" in codes:
+            checks.append(_series_check(
+                lambda s: ~s.str.split().map(lambda t: "none" in t and len(t) > 1), "VAL_005"))
+    values = frame.values[q.name]
+    filled = np.array([v is not None for v in values], dtype=bool)
+    relevant = _relevant(q, frame)
+    if q.constraint:
+        well_typed = filled & (np.ones(frame.n, dtype=bool) if pattern is None else
+                               pd.Series(values, dtype=object).fillna("").str.fullmatch(pattern).to_numpy(bool))
+        passes = _mask(q.constraint, frame, "constraint", q, dot=values)
+        bad = well_typed & ~passes
+        if "none" in (codes or set()):
+            bad &= ~pd.Series(values, dtype=object).fillna("").str.split().map(
+                lambda t: "none" in t and len(t) > 1).to_numpy(bool)
+        checks.append(_series_check(lambda s, b=bad: pd.Series(~b, index=s.index), "VAL_003", ignore_na=False))
+    if q.required or q.required_if:
+        needed = relevant & (True if q.required else _mask(q.required_if, frame, "required", q))
+        missing = needed & ~filled
+        checks.append(_series_check(lambda s, m=missing: pd.Series(~m, index=s.index), "VAL_004",
+                                    ignore_na=False))
+    if q.relevant or q.relevant_chain:
+        stray = filled & ~relevant
+        checks.append(_series_check(lambda s, m=stray: pd.Series(~m, index=s.index), "VAL_006",
+                                    ignore_na=False))
+    return checks
+
+
+def _language(texts: Mapping[str, str], code: str) -> str | None:
+    return next((t for lang, t in texts.items() if lang.endswith(f"({code})")), None)
+
+
+def _messages(code: str, q: Question, column: str, value: str | None, form: FormSpec) -> tuple[str, str]:
+    shown = "" if value is None else str(value)
+    context: dict[str, object] = {"column": column, "value": shown, "list_name": q.list_name or ""}
+    es_type, en_type = TYPE_WORDS.get(q.type, ("válido", "valid"))
+    context.update(type_es=es_type, type_en=en_type)
+    fallback = next(iter(q.constraint_messages.values()), q.constraint or "")
+    context.update(constraint_es=_language(q.constraint_messages, "es") or fallback,
+                   constraint_en=_language(q.constraint_messages, "en") or fallback)
+    detail: Detail = {"VAL_001": VAL_001, "VAL_002": VAL_002, "VAL_003": VAL_003, "VAL_004": VAL_004,
+                      "VAL_005": VAL_005, "VAL_006": VAL_006}[code]
+    return detail.text("es", **context), detail.text("en", **context)
+
+
+ISSUE_COLUMNS = ("rule", "severity", "table", "submission_key", "row_key", "column", "value", "message_es",
+                 "message_en", "drops_item")
+
+
+def column_issues(con: duckdb.DuckDBPyConnection, form: FormSpec, rules: Rules) -> pd.DataFrame:
+    """Every failure of the form-derived checks, one row per (record, column, rule)."""
+    questions = questions_by_column(form)
+    rows: list[dict[str, object]] = []
+    for level, data in _load_levels(con, form).items():
+        checked = {c: q for c, q in questions[level].items() if q.type in CHECKED_TYPES}
+        schema = pa.DataFrameSchema(
+            {c: pa.Column(nullable=True, checks=_column_checks(form, q, data.frame)) for c, q in checked.items()},
+            strict=False)
+        frame = data.data[list(checked)].astype(object).where(data.data[list(checked)].notna(), None)
+        try:
+            schema.validate(frame, lazy=True)
+            continue
+        except pa.errors.SchemaErrors as exc:
+            failures = exc.failure_cases
+        failures = failures[failures["index"].notna() & failures["column"].isin(list(checked))]
+        keys = data.data[["_submission_key", "_row_key"]]
+        for column, code, index in zip(failures["column"], failures["check"], failures["index"], strict=True):
+            row = keys.iloc[int(index)]
+            value = data.data.at[int(index), column]
+            value = None if pd.isna(value) else str(value)
+            es, en = _messages(str(code), checked[column], str(column), value, form)
+            rows.append({"rule": str(code), "severity": rules.severity(level, str(column), str(code)),
+                         "table": level, "submission_key": row["_submission_key"], "row_key": row["_row_key"],
+                         "column": str(column), "value": value, "message_es": es, "message_en": en,
+                         "drops_item": str(code) in DROPS})
+    return pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))
+
+
+__all__ = ["ISSUE_COLUMNS", "ROOT", "column_issues"]

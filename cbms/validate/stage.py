@@ -1,0 +1,55 @@
+"""Typed staging tables: the current raw rows cast to the form's types, as views the audits query."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import duckdb
+
+from cbms.form.spec import FormSpec, Question
+from cbms.ingest.model import ROOT, aliases, field_columns, level_name
+from cbms.store.db import quote
+
+SQL_TYPES: Mapping[str, str] = {"integer": "BIGINT", "decimal": "DOUBLE", "date": "DATE"}
+KEYS = ("_submission_key", "_row_key", "_parent_key", "_version_id", "_submitted_at", "_edits", "_deprecated_id")
+COMPLETED = "visit_result = 'completed' AND consent = 'yes'"
+
+
+def questions_by_column(form: FormSpec) -> dict[str, dict[str, Question]]:
+    """Per level: raw column name -> its question."""
+    spell = aliases(form)
+    out: dict[str, dict[str, Question]] = {level_name(r): {} for r in form.tables}
+    for q in form.questions:
+        if q.stores_data:
+            level = level_name(q.repeat)
+            out[level][spell[level]["/".join(q.path)]] = q
+    return out
+
+
+def typed_select(form: FormSpec, level: str, source: str) -> str:
+    """SELECT casting a level's raw text columns to the form's types (bad values become NULL)."""
+    questions = questions_by_column(form)[level]
+    parts = [quote(k) for k in KEYS]
+    for column in field_columns(form)[level]:
+        sql_type = SQL_TYPES.get(questions[column].type)
+        expr = f"TRY_CAST({quote(column)} AS {sql_type})" if sql_type else quote(column)
+        parts.append(f"{expr} AS {quote(column)}")
+    return f"SELECT {', '.join(parts)} FROM {source}"
+
+
+def create_stage(con: duckdb.DuckDBPyConnection, form: FormSpec, source_schema: str = "raw") -> None:
+    """Temp tables stage_<level> (typed, every current row) and the views audits query:
+    `household` (completed visits with consent), `member`/`death`/... (their rows), `all_<level>` (everything)."""
+    levels = list(field_columns(form))
+    for level in levels:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{level} AS "
+                    f"{typed_select(form, level, f'{source_schema}.{quote(level)}')}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW all_{level} AS SELECT * FROM stage_{level}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW versions AS SELECT * FROM {source_schema}.submission_versions")
+    root_columns = set(field_columns(form)[ROOT])
+    completed = COMPLETED if {"visit_result", "consent"} <= root_columns else "TRUE"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {ROOT} AS SELECT * FROM stage_{ROOT} WHERE {completed}")
+    for level in levels:
+        if level != ROOT:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(level)} AS SELECT * FROM stage_{level} "
+                        f"WHERE _submission_key IN (SELECT _submission_key FROM {ROOT})")
