@@ -13,7 +13,9 @@ DETAILS = {name: value for name, value in vars(errors).items() if isinstance(val
 
 
 def _fields(text: str) -> set[str]:
-    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+    """Placeholders, with a language suffix (`hint_es` / `hint_en`) read as the same field."""
+    names = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+    return {n[:-3] + "_<lang>" if n.endswith(("_es", "_en")) else n for n in names}
 
 
 def test_catalogue_is_not_empty() -> None:

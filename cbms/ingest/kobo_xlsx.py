@@ -76,7 +76,7 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
         for number, row in enumerate(rows, start=1):
             index = row[col["_index"]] or str(number)
 
-            def get(column: str, row: list[str | None] = row) -> str | None:
+            def get(column: str, row: list[str | None] = row, col: dict[str, int] = col) -> str | None:
                 return row[col[column]] if column in col else None
 
             if level == ROOT:

@@ -126,7 +126,7 @@ def _column_checks(form: FormSpec, q: Question, frame: Frame) -> list[pa.Check]:
         well_typed = filled & (np.ones(frame.n, dtype=bool) if pattern is None else
                                pd.Series(values, dtype=object).fillna("").str.fullmatch(pattern).to_numpy(bool))
         passes = _mask(q.constraint, frame, "constraint", q, dot=values)
-        bad = well_typed & ~passes
+        bad = well_typed & relevant & ~passes  # as on the phone: only answers to questions asked
         if "none" in (codes or set()):
             bad &= ~pd.Series(values, dtype=object).fillna("").str.split().map(
                 lambda t: "none" in t and len(t) > 1).to_numpy(bool)
@@ -169,6 +169,8 @@ def column_issues(con: duckdb.DuckDBPyConnection, form: FormSpec, rules: Rules) 
     questions = questions_by_column(form)
     rows: list[dict[str, object]] = []
     for level, data in _load_levels(con, form).items():
+        if data.frame.n == 0:
+            continue
         checked = {c: q for c, q in questions[level].items() if q.type in CHECKED_TYPES}
         schema = pa.DataFrameSchema(
             {c: pa.Column(nullable=True, checks=_column_checks(form, q, data.frame)) for c, q in checked.items()},

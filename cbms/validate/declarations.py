@@ -83,6 +83,13 @@ def _nodes(mapping: yaml.Node | None) -> dict[str, yaml.Node]:
     return {str(k.value): v for k, v in mapping.value}
 
 
+def _keys(mapping: yaml.Node | None) -> dict[str, yaml.Node]:
+    """Each key's own node (its line is where the key is written)."""
+    if not isinstance(mapping, yaml.MappingNode):
+        return {}
+    return {str(k.value): k for k, _ in mapping.value}
+
+
 def _empty_stage(form: FormSpec) -> duckdb.DuckDBPyConnection:
     """An in-memory database with the audit views, empty, to check that every SQL audit runs."""
     from cbms.validate.stage import create_stage, typed_select
@@ -133,7 +140,7 @@ def _load_file(path: Path, folder: Path, levels: Mapping[str, tuple[str, ...]], 
                                           "reason": " ".join(str(exc).split())}))
         return
     top = _nodes(root)
-    for key, node in top.items():
+    for key, node in _keys(root).items():
         if key not in FILE_KEYS:
             problems.append(Problem(SCH_001, {"where": where(node), "key": key, **_hint(key, FILE_KEYS)}))
     if "table" not in top:
@@ -168,7 +175,7 @@ def _load_audit(item: yaml.Node, table: str, folder: Path, where: Any, con: duck
                 problems: list[Problem], seen: dict[str, str]) -> Audit | None:
     nodes = _nodes(item)
     before = len(problems)
-    for key, node in nodes.items():
+    for key, node in _keys(item).items():
         if key not in AUDIT_KEYS:
             problems.append(Problem(SCH_001, {"where": where(node), "key": key, **_hint(key, AUDIT_KEYS)}))
     for key in REQUIRED_AUDIT_KEYS:

@@ -12,7 +12,8 @@ from cbms.store.db import quote
 
 SQL_TYPES: Mapping[str, str] = {"integer": "BIGINT", "decimal": "DOUBLE", "date": "DATE"}
 KEYS = ("_submission_key", "_row_key", "_parent_key", "_version_id", "_submitted_at", "_edits", "_deprecated_id")
-COMPLETED = "visit_result = 'completed' AND consent = 'yes'"
+COMPLETED = "visit_result = 'completed' AND consent = 'yes'"  # enters the indicators
+INTERVIEWED = "consent = 'yes'"  # an interview took place (completed or partial): the audits check it
 
 
 def questions_by_column(form: FormSpec) -> dict[str, dict[str, Question]]:
@@ -39,7 +40,8 @@ def typed_select(form: FormSpec, level: str, source: str) -> str:
 
 def create_stage(con: duckdb.DuckDBPyConnection, form: FormSpec, source_schema: str = "raw") -> None:
     """Temp tables stage_<level> (typed, every current row) and the views audits query:
-    `household` (completed visits with consent), `member`/`death`/... (their rows), `all_<level>` (everything)."""
+    `household` (visits where an interview took place), `member`/`death`/... (their rows), `all_<level>`
+    (every current row, orphans included), `versions` (every version ever received)."""
     levels = list(field_columns(form))
     for level in levels:
         con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{level} AS "
@@ -47,8 +49,8 @@ def create_stage(con: duckdb.DuckDBPyConnection, form: FormSpec, source_schema: 
         con.execute(f"CREATE OR REPLACE TEMP VIEW all_{level} AS SELECT * FROM stage_{level}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW versions AS SELECT * FROM {source_schema}.submission_versions")
     root_columns = set(field_columns(form)[ROOT])
-    completed = COMPLETED if {"visit_result", "consent"} <= root_columns else "TRUE"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {ROOT} AS SELECT * FROM stage_{ROOT} WHERE {completed}")
+    interviewed = INTERVIEWED if "consent" in root_columns else "TRUE"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {ROOT} AS SELECT * FROM stage_{ROOT} WHERE {interviewed}")
     for level in levels:
         if level != ROOT:
             con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(level)} AS SELECT * FROM stage_{level} "
