@@ -35,6 +35,9 @@ app = typer.Typer(help=HELP, no_args_is_help=True, pretty_exceptions_enable=Fals
 form_app = typer.Typer(help="Formularios XLSForm: construir, revisar, reflejar. / XLSForms: build, check, mirror.",
                        no_args_is_help=True)
 app.add_typer(form_app, name="form")
+indicators_app = typer.Typer(help=(
+    "Indicadores: calcular, revisar el catálogo, listarlo. / Indicators: compute, check the catalogue, list it."))
+app.add_typer(indicators_app, name="indicators")
 
 
 def _say(es: str, en: str) -> str:
@@ -264,6 +267,71 @@ def validate(
         console.info(f"  {path}")
     if strict and a.errors:
         raise CbmsError(VAL_900, errors=a.errors)
+
+
+ManifestOpt = Annotated[Path | None, typer.Option("--manifest", help=(
+    "Manifiesto de la ronda (TOML). / Round manifest (TOML)."))]
+
+
+@indicators_app.callback(invoke_without_command=True)
+def indicators(
+    ctx: typer.Context,
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")] = Path("out"),
+    manifest: ManifestOpt = None,
+) -> None:
+    """Calcula todos los indicadores. / Compute every indicator."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cbms.config import load_manifest
+    from cbms.errors import DB_003
+    from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
+    from cbms.store import connect
+    from cbms.validate.outputs import ensure_out
+
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    catalogue = load_catalogue(_load_form(spec_manifest.form))
+    database = db or spec_manifest.db
+    ensure_out(out)
+    if not database.exists():
+        raise CbmsError(DB_003, path=database)
+    con = connect(database)
+    try:
+        report = compute_indicators(con, catalogue, spec_manifest)
+        files = write_indicator_files(con, out)
+    finally:
+        con.close()
+    console.success(_say(
+        f"{report.indicators} indicadores, {report.rows} celdas ({report.suppressed} bajo el umbral de publicación)",
+        f"{report.indicators} indicators, {report.rows} cells ({report.suppressed} below the publication threshold)"))
+    if report.skipped:
+        console.warning(_say(f"No calculados (falta un parámetro en el manifiesto): {', '.join(report.skipped)}",
+                             f"Not computed (a manifest parameter is missing): {', '.join(report.skipped)}"))
+    for path in files:
+        console.info(f"  {path}")
+
+
+@indicators_app.command("check")
+def indicators_check(manifest: ManifestOpt = None) -> None:
+    """Revisa el catálogo sin datos. / Lint the catalogue without data."""
+    from cbms.config import load_manifest
+    from cbms.indicators import load_catalogue
+
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    catalogue = load_catalogue(_load_form(spec_manifest.form))
+    console.success(_say(f"Catálogo conforme: {len(catalogue.indicators)} indicadores",
+                         f"Catalogue passes: {len(catalogue.indicators)} indicators"))
+
+
+@indicators_app.command("list")
+def indicators_list() -> None:
+    """Lista el catálogo (id, nombre, unidad). / List the catalogue (id, name, unit)."""
+    from cbms.indicators import load_catalogue
+
+    catalogue = load_catalogue()
+    console.table(_say("Catálogo de indicadores", "Indicator catalogue"),
+                  ["id", _say("nombre", "name"), _say("unidad", "unit"), _say("valor", "value")],
+                  [[i.id, i.name(state.lang), i.unit, i.value] for i in catalogue.indicators])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -118,6 +118,43 @@ FORM_008 = Detail(
     "The core dictionary '{path}' cannot be read: {reason}",
 )
 
+# --- the run manifest (pipelines/ROUND.toml) -----------------------------------------------------------
+MAN_001 = Detail(
+    "MAN_001",
+    "No se encuentra el manifiesto '{path}'.",
+    "Manifest '{path}' not found.",
+)
+MAN_002 = Detail(
+    "MAN_002",
+    "'{path}' no es TOML válido: {reason}",
+    "'{path}' is not valid TOML: {reason}",
+)
+MAN_003 = Detail(
+    "MAN_003",
+    "'{path}': clave desconocida '{key}'{hint_es}",
+    "'{path}': unknown key '{key}'{hint_en}",
+)
+MAN_004 = Detail(
+    "MAN_004",
+    "'{path}': '{key}' debe ser {expected_es}, es {found!r}",
+    "'{path}': '{key}' must be {expected_en}, it is {found!r}",
+)
+MAN_005 = Detail(
+    "MAN_005",
+    "'{path}': la línea de pobreza '{key}' debe ser un número positivo (soles por persona al mes), es {found!r}",
+    "'{path}': poverty line '{key}' must be a positive number (soles per person per month), it is {found!r}",
+)
+MAN_006 = Detail(
+    "MAN_006",
+    "'{path}': el archivo '{key}' = '{file}' no existe",
+    "'{path}': file '{key}' = '{file}' does not exist",
+)
+MAN_007 = Detail(
+    "MAN_007",
+    "'{path}': faltan las líneas de pobreza ([poverty_lines] z_total y z_extreme, con year y source)",
+    "'{path}': the poverty lines are missing ([poverty_lines] z_total and z_extreme, with year and source)",
+)
+
 # --- reading exports -----------------------------------------------------------------------------------
 ING_001 = Detail(
     "ING_001",
@@ -303,6 +340,74 @@ VAL_900 = Detail(
     "VAL_900",
     "Hay {errors} problema(s) de severidad 'error' en los datos y se pidió --strict.",
     "There are {errors} data problem(s) of severity 'error' and --strict was asked for.",
+)
+
+# --- indicators: declarations in pipelines/ --------------------------------------------------------------
+IND_001 = Detail(
+    "IND_001",
+    "{where}: clave desconocida '{key}'{hint_es}",
+    "{where}: unknown key '{key}'{hint_en}",
+)
+IND_002 = Detail(
+    "IND_002",
+    "{where}: falta la clave '{key}'",
+    "{where}: key '{key}' is missing",
+)
+IND_003 = Detail(
+    "IND_003",
+    "{where}: el indicador '{id}' ya está declarado en {other}",
+    "{where}: indicator '{id}' is already declared in {other}",
+)
+IND_004 = Detail(
+    "IND_004",
+    "{where}: la pregunta '{item}' no está en el formulario '{form}'{hint_es}",
+    "{where}: item '{item}' is not in the form '{form}'{hint_en}",
+)
+IND_005 = Detail(
+    "IND_005",
+    "{where}: un indicador de personas debe desagregarse por 'sex' (añádalo a breakdowns)",
+    "{where}: a person-level indicator must be broken down by 'sex' (add it to breakdowns)",
+)
+IND_006 = Detail(
+    "IND_006",
+    "{where}: '{key}' = '{value}' no es válido; opciones: {options}{hint_es}",
+    "{where}: '{key}' = '{value}' is not valid; options: {options}{hint_en}",
+)
+IND_007 = Detail(
+    "IND_007",
+    "{where}: el SQL del indicador no corre sobre la unidad '{unit}': {reason}",
+    "{where}: the indicator's SQL does not run on unit '{unit}': {reason}",
+)
+IND_008 = Detail(
+    "IND_008",
+    "{where}: el archivo se llama '{file}' pero declara el id '{id}'",
+    "{where}: the file is called '{file}' but declares id '{id}'",
+)
+IND_009 = Detail(
+    "IND_009",
+    "{where}: YAML mal formado: {reason}",
+    "{where}: malformed YAML: {reason}",
+)
+IND_010 = Detail(
+    "IND_010",
+    "El catálogo de indicadores en '{path}' tiene {count} problema(s); vea la lista arriba.",
+    "The indicator catalogue in '{path}' has {count} problem(s); see the list above.",
+)
+IND_011 = Detail(
+    "IND_011",
+    "{where}: falta el texto en '{lang}' de '{key}'",
+    "{where}: '{key}' has no text in '{lang}'",
+)
+IND_012 = Detail(
+    "IND_012",
+    "Ningún hogar entra a los indicadores (ninguna entrevista completa, con consentimiento y sin cuarentena): "
+    "revise la validación.",
+    "No household enters the indicators (no completed, consented, unquarantined interview): check validation.",
+)
+IND_013 = Detail(
+    "IND_013",
+    "La unidad '{unit}' ({path}) no corre: {reason}",
+    "Unit '{unit}' ({path}) does not run: {reason}",
 )
 
 # --- pulling from a live server (ODK Central with pyodk, KoBoToolbox API v2) ------------------------

@@ -1,0 +1,226 @@
+"""Load the indicator declarations (pipelines/indicators/*.yaml, dimensions.yaml, units/) and check the whole
+catalogue at once: unknown keys with a "did you mean", duplicate ids, items missing from the form, person-level
+indicators without `sex`, unknown units, values, breakdowns and domains, and SQL that does not run."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cbms.errors import (
+    IND_001, IND_002, IND_003, IND_004, IND_005, IND_006, IND_008, IND_009, IND_010, IND_011, CbmsError, Detail,
+    Lang,
+)
+from cbms.form.spec import FormSpec
+
+PIPELINES = Path(__file__).resolve().parents[2] / "pipelines"
+VALUES = ("percent", "mean", "count", "per_1000", "index")
+KEYS = ("id", "domain", "name", "definition", "unit", "value", "universe", "known", "numerator", "denominator",
+        "breakdowns", "sensitive", "items", "needs", "order", "map")
+REQUIRED = ("id", "domain", "name", "definition", "unit", "value", "items")
+PARAMS = ("quintile1",)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One declared indicator."""
+
+    id: str
+    domain: str
+    name_es: str
+    name_en: str
+    definition_es: str
+    definition_en: str
+    unit: str  # a unit view: household, person, death, under5, visit
+    value: str  # percent | mean | count | per_1000 | index
+    universe: str = "TRUE"
+    known: str | None = None  # default: every item in `items` is not NULL
+    numerator: str = "1"
+    denominator: str = "1"
+    breakdowns: tuple[str, ...] = ()
+    sensitive: bool = False
+    items: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()  # manifest parameters without which the indicator is not computed
+    order: int = 0
+    map: bool = False
+    where: str = ""
+
+    def name(self, lang: Lang) -> str:
+        """The name in a language."""
+        return self.name_es if lang == "es" else self.name_en
+
+    def definition(self, lang: Lang) -> str:
+        """The definition in a language."""
+        return self.definition_es if lang == "es" else self.definition_en
+
+    @property
+    def known_sql(self) -> str:
+        """When a unit's items are known (it then counts in n, else in n_missing)."""
+        if self.known:
+            return self.known
+        return " AND ".join(f'"{i}" IS NOT NULL' for i in self.items) or "TRUE"
+
+
+@dataclass(frozen=True, slots=True)
+class Dimensions:
+    """Area levels, breakdowns with their values and labels, crossed breakdowns, domains."""
+
+    area_levels: Mapping[str, Mapping[str, str]]
+    breakdowns: Mapping[str, Mapping[str, Any]]
+    crossed: tuple[tuple[str, ...], ...]
+    domains: Mapping[str, Mapping[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """The checked catalogue: indicators in order, dimensions, unit views (name -> SQL template)."""
+
+    indicators: tuple[Indicator, ...]
+    dimensions: Dimensions
+    units: Mapping[str, str]
+    folder: Path = PIPELINES
+
+    def get(self, indicator_id: str) -> Indicator:
+        """An indicator by id."""
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A located problem in the declarations."""
+
+    detail: Detail
+    context: Mapping[str, object] = field(default_factory=dict)
+
+    def message(self, lang: Lang = "es") -> str:
+        """The message in a language."""
+        return self.detail.format(lang, **self.context)
+
+
+def _hint(word: str, options: tuple[str, ...] | list[str]) -> dict[str, str]:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return {"hint_es": f" (¿quiso decir '{close[0]}'?)" if close else "",
+            "hint_en": f" (did you mean '{close[0]}'?)" if close else ""}
+
+
+def load_dimensions(folder: Path = PIPELINES) -> Dimensions:
+    """pipelines/dimensions.yaml."""
+    data = yaml.safe_load((folder / "dimensions.yaml").read_text(encoding="utf-8"))
+    return Dimensions(area_levels=data["area_levels"], breakdowns=data["breakdowns"],
+                      crossed=tuple(tuple(c) for c in data.get("crossed", [])), domains=data["domains"])
+
+
+def load_units(folder: Path = PIPELINES) -> dict[str, str]:
+    """The unit views in creation order: name -> SQL template."""
+    units = yaml.safe_load((folder / "units" / "units.yaml").read_text(encoding="utf-8"))["units"]
+    return {name: (folder / "units" / file).read_text(encoding="utf-8") for name, file in units.items()}
+
+
+def _texts(value: Any, key: str, where: str, problems: list[Problem]) -> tuple[str, str]:
+    texts = value if isinstance(value, dict) else {}
+    for lang in ("es", "en"):
+        if not str(texts.get(lang, "")).strip():
+            problems.append(Problem(IND_011, {"where": where, "key": key, "lang": lang}))
+    return str(texts.get("es", "")), str(texts.get("en", ""))
+
+
+def _line_of(text: str, key: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions, units: Mapping[str, str],
+              problems: list[Problem]) -> Indicator | None:
+    text = path.read_text(encoding="utf-8")
+    name = path.relative_to(folder.parent) if folder.parent in path.parents else path
+
+    def where(key: str = "") -> str:
+        return f"{name}:{_line_of(text, key) if key else 1}"
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problems.append(Problem(IND_009, {"where": where(), "reason": " ".join(str(exc).split())}))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(IND_009, {"where": where(), "reason": "no es un mapa / not a mapping"}))
+        return None
+    before = len(problems)
+    for key in data:
+        if key not in KEYS:
+            problems.append(Problem(IND_001, {"where": where(key), "key": key, **_hint(key, KEYS)}))
+    for key in REQUIRED:
+        if key not in data:
+            problems.append(Problem(IND_002, {"where": where(), "key": key}))
+    if len(problems) > before:
+        return None
+    if str(data["id"]) != path.stem:
+        problems.append(Problem(IND_008, {"where": where("id"), "file": path.name, "id": data["id"]}))
+    choices = {"unit": tuple(units), "value": VALUES, "domain": tuple(dims.domains)}
+    for key, options in choices.items():
+        if str(data[key]) not in options:
+            problems.append(Problem(IND_006, {"where": where(key), "key": key, "value": data[key],
+                                              "options": ", ".join(options), **_hint(str(data[key]), options)}))
+    breakdowns = tuple(str(b) for b in data.get("breakdowns", []) or [])
+    for b in breakdowns:
+        if b not in dims.breakdowns:
+            problems.append(Problem(IND_006, {"where": where("breakdowns"), "key": "breakdowns", "value": b,
+                                              "options": ", ".join(dims.breakdowns),
+                                              **_hint(b, tuple(dims.breakdowns))}))
+    if data["unit"] == "person" and "sex" not in breakdowns:
+        problems.append(Problem(IND_005, {"where": where("breakdowns")}))
+    items = tuple(str(i) for i in data.get("items", []) or [])
+    if form is not None:
+        names = tuple(q.name for q in form.questions)
+        for item in items:
+            if item not in names:
+                problems.append(Problem(IND_004, {"where": where("items"), "item": item, "form": form.form_id,
+                                                  **_hint(item, names)}))
+    for need in data.get("needs", []) or []:
+        if need not in PARAMS:
+            problems.append(Problem(IND_006, {"where": where("needs"), "key": "needs", "value": need,
+                                              "options": ", ".join(PARAMS), **_hint(str(need), PARAMS)}))
+    name_es, name_en = _texts(data["name"], "name", where("name"), problems)
+    def_es, def_en = _texts(data["definition"], "definition", where("definition"), problems)
+    return Indicator(
+        id=str(data["id"]), domain=str(data["domain"]), name_es=name_es, name_en=name_en, definition_es=def_es,
+        definition_en=def_en, unit=str(data["unit"]), value=str(data["value"]),
+        universe=str(data.get("universe", "TRUE")), known=data.get("known"),
+        numerator=str(data.get("numerator", "1")), denominator=str(data.get("denominator", "1")),
+        breakdowns=breakdowns, sensitive=bool(data.get("sensitive", False)), items=items,
+        needs=tuple(str(n) for n in data.get("needs", []) or []), order=int(data.get("order", 0)),
+        map=bool(data.get("map", False)), where=where())
+
+
+def load_catalogue(form: FormSpec | None = None, folder: Path = PIPELINES) -> Catalogue:
+    """Read every declaration and check them all; raise one CbmsError listing every problem."""
+    from cbms.indicators.compile import check_sql
+
+    problems: list[Problem] = []
+    dims = load_dimensions(folder)
+    units = load_units(folder)
+    indicators: list[Indicator] = []
+    seen: dict[str, str] = {}
+    for path in sorted((folder / "indicators").glob("*.yaml")):
+        indicator = _load_one(path, folder, form, dims, units, problems)
+        if indicator is None:
+            continue
+        if indicator.id in seen:
+            problems.append(Problem(IND_003, {"where": indicator.where, "id": indicator.id,
+                                              "other": seen[indicator.id]}))
+            continue
+        seen[indicator.id] = indicator.where
+        indicators.append(indicator)
+    catalogue = Catalogue(tuple(sorted(indicators, key=lambda i: (i.order, i.id))), dims, units, folder)
+    if form is not None and not problems:
+        problems += check_sql(catalogue, form)
+    if problems:
+        raise CbmsError(IND_010, problems=tuple(problems), path=folder, count=len(problems))
+    return catalogue

@@ -1,0 +1,93 @@
+"""Declarations -> DuckDB SQL: the unit views, and one per-unit SELECT per indicator with the standard columns
+(geography, breakdowns, weight, in-universe, known, numerator, denominator) that the engine aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import duckdb
+import jinja2
+
+from cbms.errors import IND_007, IND_013
+from cbms.form.spec import FormSpec
+from cbms.indicators.catalogue import Catalogue, Indicator, Problem
+
+BREAKDOWNS = ("sex", "head_sex", "age_group")
+HAZ_DDL = "CREATE OR REPLACE TEMP TABLE haz (_row_key VARCHAR, age_days BIGINT, haz DOUBLE)"
+PARAMS_DDL = ("CREATE OR REPLACE TEMP TABLE params (z_total DOUBLE, z_extreme DOUBLE, quintile1 DOUBLE, "
+              "area_type VARCHAR, ubigeo VARCHAR)")
+
+
+def quote(identifier: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def render_unit(template: str, weight: str | None) -> str:
+    """A unit view's SQL with the household weight expression filled in."""
+    expression = f"h.{quote(weight)}" if weight else "1.0"
+    return jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined).from_string(template).render(
+        weight=expression)
+
+
+def create_units(con: duckdb.DuckDBPyConnection, units: Mapping[str, str], weight: str | None) -> None:
+    """Materialise the unit views in order, once, as temp tables (params and haz must exist)."""
+    for name, template in units.items():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote(name)} AS {render_unit(template, weight)}")
+
+
+def unit_select(indicator: Indicator) -> str:
+    """Per unit of the indicator's universe: geography, its breakdowns, weight, known, numerator, denominator."""
+    parts = [f"'{indicator.id}' AS indicator_id", "CAST(district AS VARCHAR) AS district",
+             "CAST(sector AS VARCHAR) AS sector", "CAST(grupo AS VARCHAR) AS grupo"]
+    parts += [f"CAST({b} AS VARCHAR) AS {b}" if b in indicator.breakdowns else f"CAST(NULL AS VARCHAR) AS {b}"
+              for b in BREAKDOWNS]
+    known = f"coalesce(({indicator.known_sql}), FALSE)"
+    parts += ["CAST(weight AS DOUBLE) AS weight", f"{known} AS known",
+              f"CASE WHEN {known} THEN CAST(({indicator.numerator}) AS DOUBLE) END AS num",
+              f"CASE WHEN {known} THEN CAST(({indicator.denominator}) AS DOUBLE) END AS den"]
+    return (f"SELECT {', '.join(parts)} FROM {quote(indicator.unit)} "
+            f"WHERE coalesce(({indicator.universe}), FALSE)")
+
+
+def _empty_clean(con: duckdb.DuckDBPyConnection, form: FormSpec) -> None:
+    """Empty clean.* tables typed as validation writes them, for checking SQL without data."""
+    from cbms.ingest.model import ROOT, field_columns
+    from cbms.validate.stage import typed_select
+
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute("CREATE SCHEMA IF NOT EXISTS clean")
+    keys = ("_submission_key", "_row_key", "_parent_key", "_version_id", "_submitted_at", "_edits", "_deprecated_id")
+    for level, fields in field_columns(form).items():
+        columns = ", ".join(f"{quote(c)} VARCHAR" for c in (*keys, *fields))
+        con.execute(f"CREATE TABLE raw.{quote(level)} ({columns})")
+        status = ", CAST(NULL AS VARCHAR) AS _status" if level == ROOT else ""
+        con.execute(f"CREATE TABLE clean.{quote(level)} AS SELECT *{status} FROM "
+                    f"({typed_select(form, level, f'raw.{quote(level)}')}) LIMIT 0")
+
+
+def check_sql(catalogue: Catalogue, form: FormSpec) -> list[Problem]:
+    """Run every unit view and indicator SELECT on empty tables: what does not bind is reported, located."""
+    con = duckdb.connect()
+    problems: list[Problem] = []
+    try:
+        _empty_clean(con, form)
+        con.execute(PARAMS_DDL)
+        con.execute(HAZ_DDL)
+        for name, template in catalogue.units.items():
+            try:
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(name)} AS {render_unit(template, None)}")
+            except (duckdb.Error, jinja2.TemplateError) as exc:
+                problems.append(Problem(IND_013, {"unit": name, "path": catalogue.folder / "units",
+                                                  "reason": " ".join(str(exc).split())[:400]}))
+        if problems:
+            return problems
+        for indicator in catalogue.indicators:
+            try:
+                con.execute(f"SELECT * FROM ({unit_select(indicator)}) LIMIT 0").fetchall()
+            except duckdb.Error as exc:
+                problems.append(Problem(IND_007, {"where": indicator.where, "unit": indicator.unit,
+                                                  "reason": " ".join(str(exc).split())[:400]}))
+    finally:
+        con.close()
+    return problems
