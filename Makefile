@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FORM   := forms/cbms_grb_hogar.xlsx
 OUT    ?= out/demo
 
-.PHONY: setup java test test-quick lint typecheck forms demo bench clean
+.PHONY: setup java test test-quick lint typecheck forms docs demo bench clean
 
 $(BIN)/cbms: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ typecheck: setup
 forms: setup
 	$(BIN)/cbms form build $(FORM) --out build/forms
 	$(BIN)/cbms form mirror $(FORM)
+
+# Regenerate docs/indicators.md from the indicator declarations.
+docs: setup
+	$(BIN)/cbms indicators docs
 
 demo: setup
 	$(BIN)/cbms demo --households 2000 --seed 1 --format odk-csv --error-rate 0.02 --out $(OUT)

@@ -323,6 +323,18 @@ def indicators_check(manifest: ManifestOpt = None) -> None:
                          f"Catalogue passes: {len(catalogue.indicators)} indicators"))
 
 
+@indicators_app.command("docs")
+def indicators_docs(
+    out: Annotated[Path | None, typer.Option("--out", help="Archivo .md. / Markdown file.")] = None,
+) -> None:
+    """Escribe docs/indicators.md desde las declaraciones. / Write docs/indicators.md from the declarations."""
+    from cbms.indicators import load_catalogue
+    from cbms.indicators.docs import DOCS, write_docs
+
+    target = write_docs(load_catalogue(), out or DOCS)
+    console.success(_say(f"Documentación escrita en {target}", f"Documentation written to {target}"))
+
+
 @indicators_app.command("list")
 def indicators_list() -> None:
     """Lista el catálogo (id, nombre, unidad). / List the catalogue (id, name, unit)."""
@@ -332,6 +344,74 @@ def indicators_list() -> None:
     console.table(_say("Catálogo de indicadores", "Indicator catalogue"),
                   ["id", _say("nombre", "name"), _say("unidad", "unit"), _say("valor", "value")],
                   [[i.id, i.name(state.lang), i.unit, i.value] for i in catalogue.indicators])
+
+
+@app.command("run")
+def run(
+    exports: Annotated[list[Path] | None, typer.Argument(help=(
+        "Exportaciones (zip, carpeta, JSON, XLSX). / Exports (zip, folder, JSON, XLSX)."), show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")] = Path("out"),
+    demo: Annotated[bool, typer.Option("--demo", help=(
+        "Generar y usar el censo de demostración. / Generate and use the demo census."))] = False,
+    households: Annotated[int, typer.Option("--households", help="Hogares de la demo. / Demo households.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Semilla de la demo. / Demo seed.")] = 1,
+    manifest: ManifestOpt = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
+    formats: Annotated[str | None, typer.Option("--format", help="xlsx,pdf,maps")] = None,
+) -> None:
+    """Todo el proceso: cargar, validar, calcular, reportar, mapear. / The whole chain, end to end."""
+    from cbms.config import load_manifest
+    from cbms.errors import ING_001
+    from cbms.run import run_all
+    from cbms.validate.outputs import ensure_out
+
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    ensure_out(out)
+    if demo:
+        from cbms.demo import write_demo
+
+        generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=out / "demo_export")
+        exports = [p for p in generated.files if p.suffix == ".zip"]
+    if not exports:
+        raise CbmsError(ING_001, path="-")
+    database = db or (out / "cbms.duckdb" if demo else spec_manifest.db)
+    wanted = tuple(formats.split(",")) if formats else None
+    with console.progress() as bar:
+        tasks: dict[str, object] = {}
+
+        def hook(event: str, stage: str) -> None:
+            if event == "start":
+                tasks[stage] = bar.add_task(stage, total=1)
+            else:
+                bar.update(tasks[stage], completed=1)  # type: ignore[arg-type]
+
+        report = run_all(exports, spec_manifest, out, database, state.lang, wanted, hook)
+    _print_run(report, out, database)
+
+
+def _print_run(report: object, out: Path, database: Path) -> None:
+    from cbms.run import RunReport
+
+    assert isinstance(report, RunReport)
+    a, ind = report.accounting, report.indicators
+    rows = []
+    if a is not None:
+        rows += [[_say("envíos en la base (versión actual)", "submissions in the database (current)"), a.raw],
+                 [_say("limpios", "clean"), a.clean], [_say("en cuarentena", "quarantined"), a.quarantined],
+                 [_say("visitas no completadas", "non-completed visits"), a.non_completed],
+                 [_say("problemas: errores / avisos", "issues: errors / warnings"), f"{a.errors} / {a.warnings}"]]
+    if ind is not None:
+        rows += [[_say("indicadores calculados", "indicators computed"), ind.indicators],
+                 [_say("celdas / bajo el umbral", "cells / below the threshold"), f"{ind.rows} / {ind.suppressed}"]]
+    rows += [[_say(f"segundos: {stage}", f"seconds: {stage}"), f"{seconds:.1f}"]
+             for stage, seconds in report.seconds.items()]
+    console.table(_say("Resumen de la corrida", "Run summary"), [_say("qué", "what"), _say("cuánto", "how much")],
+                  rows)
+    for problem in report.problems:
+        console.warning(problem)
+    console.info(_say(f"Archivos en {out} (base: {database}):", f"Files in {out} (database: {database}):"))
+    for path in report.files:
+        console.info(f"  {path}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,11 +17,11 @@ class Detail:
     es: str
     en: str
 
-    def format(self, lang: Lang = "es", **context: object) -> str:
+    def format(self, lang: Lang = "es", /, **context: object) -> str:
         """The message in `lang`, prefixed with its code."""
         return f"[{self.code}] {self.text(lang, **context)}"
 
-    def text(self, lang: Lang = "es", **context: object) -> str:
+    def text(self, lang: Lang = "es", /, **context: object) -> str:
         """The message in `lang`, without its code (for tables that carry the code in a column)."""
         return (self.es if lang == "es" else self.en).format(**context)
 
@@ -408,6 +408,163 @@ IND_013 = Detail(
     "IND_013",
     "La unidad '{unit}' ({path}) no corre: {reason}",
     "Unit '{unit}' ({path}) does not run: {reason}",
+)
+
+# --- poverty-map inputs (cbms map: wide tables, boundaries, choropleths) ---------------------------
+MAP_001 = Detail(
+    "MAP_001",
+    "La base no tiene indicadores calculados ({reason}): corra primero 'cbms indicators'.",
+    "The database holds no computed indicators ({reason}): run 'cbms indicators' first.",
+)
+MAP_002 = Detail(
+    "MAP_002",
+    "Ningún indicador del catálogo está marcado para los mapas (map: true en pipelines/indicators/).",
+    "No indicator of the catalogue is marked for the maps (map: true in pipelines/indicators/).",
+)
+MAP_003 = Detail(
+    "MAP_003",
+    "No se pueden escribir los mapas en '{path}': {reason}. Elija con --out una carpeta donde pueda escribir.",
+    "Cannot write the maps to '{path}': {reason}. Choose with --out a folder you can write to.",
+)
+MAP_004 = Detail(
+    "MAP_004",
+    "El nivel '{level}' no tiene datos en la base: no se escriben su tabla ni sus mapas.",
+    "Level '{level}' has no data in the database: neither its table nor its maps are written.",
+)
+MAP_005 = Detail(
+    "MAP_005",
+    "Nivel geográfico desconocido '{level}' para los límites '{path}': use {levels}.",
+    "Unknown geographic level '{level}' for the boundaries '{path}': use {levels}.",
+)
+MAP_006 = Detail(
+    "MAP_006",
+    "No se encuentra el archivo de límites '{path}' (nivel {level}): no se dibujan sus mapas.",
+    "Boundary file '{path}' (level {level}) not found: its maps are not drawn.",
+)
+MAP_007 = Detail(
+    "MAP_007",
+    "'{path}' no es un GeoJSON ({reason_es}): se espera un FeatureCollection de polígonos con la propiedad del "
+    "código de área. No se dibujan los mapas de {level}.",
+    "'{path}' is not a GeoJSON ({reason_en}): expected a FeatureCollection of polygons with the area-code "
+    "property. The {level} maps are not drawn.",
+)
+MAP_008 = Detail(
+    "MAP_008",
+    "'{path}': las áreas no tienen la propiedad '{prop}' (tienen: {found}){hint_es}. Indique la propiedad del "
+    "código con --code-property. No se dibujan los mapas de {level}.",
+    "'{path}': the areas have no property '{prop}' (they have: {found}){hint_en}. Name the code property with "
+    "--code-property. The {level} maps are not drawn.",
+)
+MAP_009 = Detail(
+    "MAP_009",
+    "'{path}': ningún código de la propiedad '{prop}' (p. ej. '{example}') coincide con los códigos de {level} "
+    "de los datos (p. ej. '{data_example}'){hint_es}. ¿Es otra propiedad (--code-property) u otro nivel "
+    "(--level)? No se dibujan los mapas de {level}.",
+    "'{path}': no code of the property '{prop}' (e.g. '{example}') matches the {level} codes of the data "
+    "(e.g. '{data_example}'){hint_en}. Is it another property (--code-property) or another level (--level)? "
+    "The {level} maps are not drawn.",
+)
+MAP_010 = Detail(
+    "MAP_010",
+    "'{path}', área {index} ('{code}'): geometría inválida ({reason_es}); se reparó con make_valid.",
+    "'{path}', area {index} ('{code}'): invalid geometry ({reason_en}); repaired with make_valid.",
+)
+MAP_011 = Detail(
+    "MAP_011",
+    "'{path}', área {index} ('{code}'): geometría inutilizable ({reason_es}); el área se omite del mapa.",
+    "'{path}', area {index} ('{code}'): unusable geometry ({reason_en}); the area is left off the map.",
+)
+MAP_012 = Detail(
+    "MAP_012",
+    "'{path}', área {index}: no tiene código en la propiedad '{prop}'; se omite del mapa.",
+    "'{path}', area {index}: has no code in property '{prop}'; it is left off the map.",
+)
+MAP_013 = Detail(
+    "MAP_013",
+    "'{path}': el código '{code}' aparece en {count} áreas; se unieron en una sola.",
+    "'{path}': code '{code}' appears in {count} areas; they were merged into one.",
+)
+MAP_014 = Detail(
+    "MAP_014",
+    "'{path}' no tiene ninguna área utilizable: no se dibujan los mapas de {level}.",
+    "'{path}' has no usable area: the {level} maps are not drawn.",
+)
+MAP_015 = Detail(
+    "MAP_015",
+    "{level}: {count} área(s) de los límites no tienen datos (se dibujan rayadas): {codes}",
+    "{level}: {count} boundary area(s) have no data (drawn hatched): {codes}",
+)
+MAP_016 = Detail(
+    "MAP_016",
+    "{level}: {count} área(s) con datos no tienen límite en '{path}' (están en la tabla, no en el mapa): {codes}",
+    "{level}: {count} area(s) with data have no boundary in '{path}' (in the table, not on the map): {codes}",
+)
+MAP_017 = Detail(
+    "MAP_017",
+    "{level}: el indicador {id} no tiene ningún valor publicable; no se dibuja su mapa.",
+    "{level}: indicator {id} has no publishable value; its map is not drawn.",
+)
+MAP_018 = Detail(
+    "MAP_018",
+    "'{path}': las coordenadas no parecen longitud/latitud WGS84 (GeoJSON lo exige); se conservan tal cual.",
+    "'{path}': the coordinates do not look like WGS84 longitude/latitude (GeoJSON requires it); kept as they are.",
+)
+MAP_019 = Detail(
+    "MAP_019",
+    "La tabla de geografía '{path}' no se puede leer ({reason}): los nombres de las áreas se toman de los límites.",
+    "The geography table '{path}' cannot be read ({reason}): area names are taken from the boundaries.",
+)
+
+# --- reports: the indicator workbook and the PDF profiles (settings in reports/) -----------------------
+REP_001 = Detail(
+    "REP_001",
+    "No se puede leer el archivo de reportes '{path}': {reason}",
+    "Cannot read the report file '{path}': {reason}",
+)
+REP_002 = Detail(
+    "REP_002",
+    "'{path}': '{key}' no es válido: se espera {expected_es}, se encontró '{found}'.",
+    "'{path}': '{key}' is not valid: expected {expected_en}, found '{found}'.",
+)
+REP_003 = Detail(
+    "REP_003",
+    "La base de datos no tiene indicadores calculados (mart.indicator_values): ejecute antes `cbms indicators`.",
+    "The database holds no computed indicators (mart.indicator_values): run `cbms indicators` first.",
+)
+REP_004 = Detail(
+    "REP_004",
+    "La plantilla '{path}' tiene un error (línea {line}): {reason}. No se escribió ningún perfil PDF.",
+    "The template '{path}' has an error (line {line}): {reason}. No PDF profile was written.",
+)
+REP_005 = Detail(
+    "REP_005",
+    "El área '{area}' no tiene datos en los indicadores: no se escribió su perfil.",
+    "Area '{area}' has no data in the indicators: its profile was not written.",
+)
+REP_006 = Detail(
+    "REP_006",
+    "No se encuentra el archivo de límites '{path}': los perfiles salen sin mapa.",
+    "Boundary file '{path}' not found: the profiles come without a map.",
+)
+REP_007 = Detail(
+    "REP_007",
+    "El archivo de límites '{path}' no es un GeoJSON de polígonos legible ({reason}): los perfiles salen sin mapa.",
+    "Boundary file '{path}' is not a readable GeoJSON of polygons ({reason}): the profiles come without a map.",
+)
+REP_008 = Detail(
+    "REP_008",
+    "El sector '{area}' no está en el archivo de límites '{path}' (propiedad '{property}'): su mapa no lo resalta.",
+    "Sector '{area}' is not in the boundary file '{path}' (property '{property}'): its map does not highlight it.",
+)
+REP_009 = Detail(
+    "REP_009",
+    "No se pudo escribir el perfil de '{area}': {reason}",
+    "Could not write the profile of '{area}': {reason}",
+)
+REP_010 = Detail(
+    "REP_010",
+    "El manifiesto no indica límites de sectores (geography.sectors): los perfiles salen sin mapa.",
+    "The manifest gives no sector boundaries (geography.sectors): the profiles come without a map.",
 )
 
 # --- pulling from a live server (ODK Central with pyodk, KoBoToolbox API v2) ------------------------

@@ -170,8 +170,9 @@ def write_geography_files(out_dir: Path = DATA_DIR) -> tuple[Path, ...]:
     ]
     paths = (table, out_dir / SECTOR_BOUNDARIES.name, out_dir / GRUPO_BOUNDARIES.name)
     for path, features in ((paths[1], sectors), (paths[2], grupos)):
-        doc = {"type": "FeatureCollection", "name": path.stem, "features": features}
-        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        lines = ",\n".join(json.dumps(f, ensure_ascii=False) for f in features)  # one feature a line
+        path.write_text(f'{{"type": "FeatureCollection", "name": "{path.stem}", "features": [\n{lines}\n]}}\n',
+                        encoding="utf-8")
     return paths
 
 

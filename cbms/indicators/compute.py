@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 from cbms.config import Manifest
 from cbms.errors import IND_012, CbmsError
@@ -66,7 +67,8 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, man
     available = {"quintile1": manifest.poverty.quintile1 is not None}
     chosen = [i for i in catalogue.indicators if all(available.get(n, False) for n in i.needs)]
     skipped = tuple(i.id for i in catalogue.indicators if i not in chosen)
-    union = " UNION ALL ".join(unit_select(i) for i in chosen)
+    union = " UNION ALL ".join(unit_select(i) for i in chosen) or (
+        f"SELECT * FROM ({unit_select(catalogue.indicators[0])}) WHERE FALSE")
     con.execute(f"CREATE OR REPLACE TEMP TABLE ind_units AS {union}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ind_fine AS
@@ -75,12 +77,17 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, man
                count(*) FILTER (WHERE known) AS n, count(*) FILTER (WHERE NOT known) AS n_missing
         FROM ind_units GROUP BY ALL""")
     allowed = [(i.id, c) for i in chosen for c in combos(i, catalogue)]
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_combos (indicator_id VARCHAR, combo VARCHAR)")
-    con.executemany("INSERT INTO ind_combos VALUES (?, ?)", allowed)
-    kinds = [(i.id, i.value, i.sensitive, i.order) for i in chosen]
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_kinds (indicator_id VARCHAR, value_kind VARCHAR, "
-                "sensitive BOOLEAN, ord INTEGER)")
-    con.executemany("INSERT INTO ind_kinds VALUES (?, ?, ?, ?)", kinds)
+    con.register("combos_in", pa.table({"indicator_id": pa.array([a for a, _ in allowed], pa.string()),
+                                        "combo": pa.array([c for _, c in allowed], pa.string())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE ind_combos AS SELECT * FROM combos_in")
+    con.register("kinds_in", pa.table({
+        "indicator_id": pa.array([i.id for i in chosen], pa.string()),
+        "value_kind": pa.array([i.value for i in chosen], pa.string()),
+        "sensitive": pa.array([i.sensitive for i in chosen], pa.bool_()),
+        "ord": pa.array([i.order for i in chosen], pa.int32())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE ind_kinds AS SELECT * FROM kinds_in")
+    con.unregister("combos_in")
+    con.unregister("kinds_in")
     value = "CASE " + " ".join(f"WHEN k.value_kind = '{kind}' THEN {sql}" for kind, sql in VALUE_SQL.items()) + " END"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ind_values AS

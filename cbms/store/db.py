@@ -26,6 +26,11 @@ CREATE TABLE IF NOT EXISTS meta.loads (
     new INTEGER, updated INTEGER, unchanged INTEGER, stale INTEGER, duplicates INTEGER, conflicts INTEGER,
     rows VARCHAR
 );
+CREATE TABLE IF NOT EXISTS meta.runs (
+    run_id INTEGER PRIMARY KEY, started_at TIMESTAMP NOT NULL, cbms_version VARCHAR NOT NULL,
+    form_id VARCHAR, form_version VARCHAR, manifest VARCHAR, manifest_sha256 VARCHAR, loads VARCHAR,
+    catalogue_sha256 VARCHAR
+);
 CREATE TABLE IF NOT EXISTS raw.submission_versions (
     _submission_key VARCHAR NOT NULL, _version_id VARCHAR NOT NULL, _content_hash VARCHAR NOT NULL,
     status VARCHAR NOT NULL,            -- current | superseded | conflict | duplicate (received again)

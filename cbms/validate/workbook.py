@@ -16,8 +16,8 @@ from openpyxl.styles import Font
 
 from cbms import spreadsheet
 from cbms.errors import CLI_002, CbmsError, Lang
+from cbms.validate.declarations import Severity
 
-Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
 ISSUE_COLUMNS = ("rule", "severity", "table", "submission_key", "row_key", "column", "value", "message_es",
                  "message_en", "enumerator_id", "sector", "grupo", "manzana", "line_no", "full_name")
@@ -121,7 +121,7 @@ def _revisit_key(column: pd.Series) -> pd.Series:
     (sector 2 before sector 10), case-insensitive, empty last."""
     if column.name == "line_no":
         return column.fillna(-1)
-    return column.map(_natural, na_action="ignore")
+    return column.map({v: _natural(v) for v in column.dropna().unique()})
 
 
 def _natural(value: object) -> str:
@@ -151,30 +151,31 @@ def _summary_sheet(ws: Any, frame: pd.DataFrame, lang: Lang, title: str) -> None
     def t(key: str) -> str:
         return _t(key, lang)
 
-    # (section title, headers, rows, columns that wrap)
-    sections: list[tuple[str, list[str], list[list[object]], set[int]]] = [
-        (t("by_severity"), [t("severity"), t("issues"), t("households")], _totals(frame, lang), set()),
-        (t("by_rule"), [t("rule"), t("severity"), t("issues"), t("example")], _by_rule(frame, lang), {3}),
+    # (section title, headers, rows); the numbers stay in columns B-D, the example message alone in E
+    sections: list[tuple[str, list[str], list[list[object]]]] = [
+        (t("by_severity"), [t("severity"), t("issues"), t("households")], _totals(frame, lang)),
+        (t("by_rule"), [t("rule"), t("severity"), t("issues"), t("households"), t("example")],
+         _by_rule(frame, lang)),
         (t("by_enumerator"), [t("enumerator"), t("errors"), t("warnings"), t("households")],
-         _by_enumerator(frame, lang), set()),
+         _by_enumerator(frame, lang)),
     ]
     # widths from the tables only: the title and the explanation lines overflow into the empty cells beside
     table_rows: list[Sequence[object]] = []
-    for _, headers, rows, _ in sections:
+    for _, headers, rows in sections:
         table_rows += [headers, *rows]
-    widths = spreadsheet.fit_widths(["", "", "", ""], table_rows)
+    widths = spreadsheet.fit_widths([""] * 5, table_rows)
     spreadsheet.set_widths(ws, widths)
     spreadsheet.set_print(ws)
-    ws.append([_styled(ws, title, TITLE_FONT)])
-    ws.append([])
-    ws.append([spreadsheet.safe_text(t("explain_error"))])
-    ws.append([spreadsheet.safe_text(t("explain_warning"))])
-    for name, headers, rows, wrap in sections:
-        ws.append([])
-        ws.append([_styled(ws, name, SECTION_FONT)])
-        ws.append(spreadsheet.header_cells(ws, headers))
-        for row in rows:
-            ws.append(spreadsheet.styled_row(ws, row, wrap))
+    wrap = {4: widths[4]}
+    lines: list[tuple[list[Any], int]] = [  # (cells, lines of text the row needs)
+        ([_styled(ws, title, TITLE_FONT)], 1), ([], 1), ([spreadsheet.safe_text(t("explain_error"))], 1),
+        ([spreadsheet.safe_text(t("explain_warning"))], 1)]
+    for name, headers, rows in sections:
+        lines += [([], 1), ([_styled(ws, name, SECTION_FONT)], 1), (spreadsheet.header_cells(ws, headers), 1)]
+        lines += [(spreadsheet.styled_row(ws, row, wrap), spreadsheet.row_lines(row, wrap)) for row in rows]
+    for number, (cells, height) in enumerate(lines, 1):
+        spreadsheet.set_row_height(ws, number, height)
+        ws.append(cells)
 
 
 def _styled(ws: Any, text: str, font: Font) -> Any:
@@ -193,11 +194,12 @@ def _totals(frame: pd.DataFrame, lang: Lang) -> list[list[object]]:
 
 
 def _by_rule(frame: pd.DataFrame, lang: Lang) -> list[list[object]]:
-    """Code, severity, count and the first message of each rule, most frequent first."""
+    """Code, severity, count, households and the first message of each rule, most frequent first."""
     grouped = frame.groupby(["rule", "severity"], dropna=False, sort=False).agg(
-        n=("message", "size"), example=("message", "first"))
-    table = grouped.reset_index().sort_values(["n", "rule"], ascending=[False, True], kind="stable")
-    return [[row.rule, _t(str(row.severity), lang), int(row.n), row.example]
+        n=("message", "size"), households=("submission_key", "nunique"), example=("message", "first"))
+    table = grouped.reset_index().sort_values(["n", "rule", "severity"], ascending=[False, True, True],
+                                              kind="stable")
+    return [[row.rule, _t(str(row.severity), lang), int(row.n), int(row.households), row.example]
             for row in table.itertuples(index=False)]
 
 
@@ -214,7 +216,8 @@ def _by_enumerator(frame: pd.DataFrame, lang: Lang) -> list[list[object]]:
 
 
 def _save_atomically(book: Workbook, target: Path) -> Path:
-    """Save to a temporary file beside `target`, then rename it over `target`."""
+    """Save to a temporary file beside `target`, then rename it over `target`. The file keeps mkstemp's
+    owner-only permissions: it holds names and phone numbers."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".xlsx.tmp", dir=target.parent)

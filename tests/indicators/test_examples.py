@@ -47,6 +47,6 @@ def test_example(path: Path, form: FormSpec, catalogue: Catalogue) -> None:
                 assert got[column] == want, (key, column, got[column])
             else:
                 assert got[column] is not None and math.isclose(float(got[column]), float(want), rel_tol=1e-6,
-                                                                abs_tol=1e-3), (key, column, got[column], want)
+                                                                abs_tol=1e-4), (key, column, got[column], want)
     for absent in example.get("absent", []):
         assert cell(absent) not in rows, f"cell {cell(absent)} should not exist"

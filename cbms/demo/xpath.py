@@ -1,0 +1,416 @@
+"""A vectorised evaluator for the XPath subset XLSForms use in relevant, constraint, calculation, choice_filter.
+
+One expression is evaluated over all rows of a table at once (numpy arrays), following XPath 1.0 rules as
+ODK/JavaRosa apply them: an empty answer is the empty string, compares as NaN with numbers, and dates compare
+as days since 1970-01-01. Expressions outside the subset raise `Unsupported`, so the caller decides.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+_TOKEN = re.compile(r"""
+    \s*(?:
+      (?P<ref>\$\{[^}]+\})
+    | (?P<num>\d+\.\d*|\.\d+|\d+)
+    | (?P<str>'[^']*'|"[^"]*")
+    | (?P<op>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,)
+    | (?P<dots>\.\.|\.)
+    | (?P<name>[A-Za-z_][\w:.-]*)
+    )""", re.VERBOSE)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+class Unsupported(Exception):
+    """The expression uses something outside the supported subset."""
+
+
+@dataclass
+class Frame:
+    """The rows an expression is evaluated on: answers by name (None = empty), and the enclosing level."""
+
+    values: dict[str, np.ndarray]
+    n: int
+    parent: Frame | None = None
+    parent_row: np.ndarray | None = None  # row of the parent frame, per row
+    position: np.ndarray | None = None  # 1-based position inside the parent repeat, per row
+    today: float = 0.0  # days since epoch
+    choice: Mapping[str, str] = field(default_factory=dict)  # bare names inside a choice_filter
+
+    def lookup(self, name: str) -> np.ndarray:
+        if name in self.values:
+            return self.values[name]
+        if self.parent is not None and self.parent_row is not None:
+            return np.asarray(self.parent.lookup(name)[self.parent_row])
+        raise Unsupported(f"unknown reference ${{{name}}}")
+
+
+@dataclass(frozen=True, slots=True)
+class Val:
+    """A typed column: kind 's' (object strings, '' empty), 'n' (float, NaN empty) or 'b' (bool)."""
+
+    kind: str
+    data: np.ndarray
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise Unsupported(f"cannot read {text[pos:]!r}")
+        kind = m.lastgroup or ""
+        out.append((kind, m.group(kind)))
+        pos = m.end()
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    return out
+
+
+Node = tuple[Any, ...]
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> tuple[str, str]:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def accept(self, *values: str) -> str | None:
+        tok = self.peek()
+        if tok and tok[0] in ("op", "name") and tok[1] in values:
+            self.i += 1
+            return tok[1]
+        return None
+
+    def parse(self) -> Node:
+        node = self.binary(0)
+        if self.peek() is not None:
+            raise Unsupported(f"unexpected {self.peek()}")
+        return node
+
+    LEVELS: tuple[tuple[str, ...], ...] = (("or",), ("and",), ("=", "!="), ("<", "<=", ">", ">="), ("+", "-"),
+                                           ("*", "div", "mod"))
+
+    def binary(self, level: int) -> Node:
+        if level == len(self.LEVELS):
+            return self.unary()
+        node = self.binary(level + 1)
+        while (op := self.accept(*self.LEVELS[level])) is not None:
+            node = ("bin", op, node, self.binary(level + 1))
+        return node
+
+    def unary(self) -> Node:
+        if self.accept("-"):
+            return ("neg", self.unary())
+        return self.primary()
+
+    def primary(self) -> Node:
+        kind, text = self.take()
+        if kind == "num":
+            return ("num", float(text))
+        if kind == "str":
+            return ("str", text[1:-1])
+        if kind == "ref":
+            return ("ref", text[2:-1])
+        if kind == "dots":
+            return ("dot",) if text == "." else ("dotdot",)
+        if kind == "op" and text == "(":
+            node = self.binary(0)
+            self.expect(")")
+            return node
+        if kind == "name":
+            if self.accept("("):
+                args: list[Node] = []
+                if not self.accept(")"):
+                    args.append(self.binary(0))
+                    while self.accept(","):
+                        args.append(self.binary(0))
+                    self.expect(")")
+                return ("call", text, tuple(args))
+            return ("bare", text)
+        raise Unsupported(f"unexpected {text!r}")
+
+    def expect(self, value: str) -> None:
+        if self.accept(value) is None:
+            raise Unsupported(f"expected {value!r}")
+
+
+_CACHE: dict[str, Node] = {}
+
+
+def parse(text: str) -> Node:
+    """The syntax tree of an expression (cached)."""
+    if text not in _CACHE:
+        _CACHE[text] = _Parser(text).parse()
+    return _CACHE[text]
+
+
+# ----------------------------------------------------------------------------------------- conversions
+def _strings(arr: np.ndarray) -> np.ndarray:
+    out = np.asarray(arr, dtype=object)
+    return np.where(pd.isna(out), "", out)  # None and NaN alike: an empty answer
+
+
+def as_num(v: Val) -> np.ndarray:
+    if v.kind == "n":
+        return v.data
+    if v.kind == "b":
+        return v.data.astype(float)
+    data = v.data
+    filled = data != ""
+    num = np.full(len(data), np.nan)
+    if filled.any():
+        num[filled] = pd.to_numeric(pd.Series(data[filled], dtype=object), errors="coerce").to_numpy(dtype=float)
+        dates = filled & np.isnan(num)  # dates compare as days since 1970-01-01
+        if dates.any():
+            d = pd.to_datetime(pd.Series(data[dates], dtype=object).str.slice(0, 10), errors="coerce",
+                               format="%Y-%m-%d")
+            num[dates] = (d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float)
+    return num
+
+
+def as_str(v: Val) -> np.ndarray:
+    if v.kind == "s":
+        return v.data
+    if v.kind == "b":
+        return np.where(v.data, "true", "false").astype(object)
+    x = v.data
+    out = np.full(len(x), "", dtype=object)
+    finite = np.isfinite(x)
+    whole = finite & (np.floor(np.where(finite, x, 0)) == x)
+    out[whole] = x[whole].astype(np.int64).astype(str).astype(object)
+    frac = finite & ~whole
+    out[frac] = [repr(float(f)) for f in x[frac]]
+    return out
+
+
+def as_bool(v: Val) -> np.ndarray:
+    if v.kind == "b":
+        return v.data
+    if v.kind == "n":
+        return np.asarray(np.nan_to_num(v.data, nan=0.0) != 0)
+    return np.asarray(v.data != "")
+
+
+def _days_to_dates(days: np.ndarray) -> pd.Series:
+    return pd.to_datetime(pd.Series(days), unit="D", errors="coerce")
+
+
+# ------------------------------------------------------------------------------------------ evaluation
+def evaluate(text: str, frame: Frame, dot: np.ndarray | None = None) -> Val:
+    """Evaluate an expression over every row of `frame`; `.` is `dot` (the answer being checked)."""
+    return _Eval(frame, dot).run(parse(text))
+
+
+def truth(text: str | None, frame: Frame, dot: np.ndarray | None = None) -> np.ndarray:
+    """The boolean value of an expression per row (all True when there is no expression)."""
+    if not text:
+        return np.ones(frame.n, dtype=bool)
+    return as_bool(evaluate(text, frame, dot))
+
+
+class _Eval:
+    def __init__(self, frame: Frame, dot: np.ndarray | None) -> None:
+        self.f = frame
+        self.dot = dot
+
+    def full(self, kind: str, value: object) -> Val:
+        dtype = object if kind == "s" else (bool if kind == "b" else float)
+        return Val(kind, np.full(self.f.n, value, dtype=dtype))
+
+    def run(self, node: Node) -> Val:
+        tag = node[0]
+        if tag == "num":
+            return self.full("n", node[1])
+        if tag == "str":
+            return self.full("s", node[1])
+        if tag == "ref":
+            return Val("s", _strings(self.f.lookup(node[1])))
+        if tag == "dot":
+            if self.dot is None:
+                raise Unsupported("'.' outside a constraint")
+            return Val("s", _strings(self.dot))
+        if tag == "bare":
+            if node[1] in self.f.choice:
+                return self.full("s", self.f.choice[node[1]])
+            raise Unsupported(f"bare name {node[1]!r}")
+        if tag == "neg":
+            return Val("n", -as_num(self.run(node[1])))
+        if tag == "bin":
+            return self.binary(node[1], self.run(node[2]), self.run(node[3]))
+        if tag == "call":
+            return self.call(node[1], node[2])
+        raise Unsupported(tag)
+
+    def binary(self, op: str, a: Val, b: Val) -> Val:
+        if op == "or":
+            return Val("b", as_bool(a) | as_bool(b))
+        if op == "and":
+            return Val("b", as_bool(a) & as_bool(b))
+        if op in ("=", "!="):
+            if "b" in (a.kind, b.kind):
+                eq = as_bool(a) == as_bool(b)
+            elif "n" in (a.kind, b.kind):
+                x, y = as_num(a), as_num(b)
+                eq = x == y
+                if op == "!=":
+                    return Val("b", ~eq)
+            else:
+                eq = as_str(a) == as_str(b)
+            return Val("b", eq if op == "=" else ~eq)
+        if op in ("<", "<=", ">", ">="):
+            x, y = as_num(a), as_num(b)
+            with np.errstate(invalid="ignore"):
+                res = {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+            return Val("b", res)
+        x, y = as_num(a), as_num(b)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if op == "+":
+                return Val("n", x + y)
+            if op == "-":
+                return Val("n", x - y)
+            if op == "*":
+                return Val("n", x * y)
+            if op == "div":
+                return Val("n", x / y)
+            return Val("n", np.fmod(x, y))
+
+    def call(self, name: str, args: tuple[Node, ...]) -> Val:
+        fn = _FUNCTIONS.get(name)
+        if fn is not None:
+            return fn(self, [self.run(a) for a in args])
+        if name == "position" and args == (("dotdot",),):
+            if self.f.position is None:
+                raise Unsupported("position(..) outside a repeat")
+            return Val("n", self.f.position.astype(float))
+        raise Unsupported(f"function {name}()")
+
+
+def _selected(e: _Eval, a: list[Val]) -> Val:
+    hay, needle = as_str(a[0]), as_str(a[1])
+    if len(needle) and (needle == needle[0]).all():  # selected(${x}, 'code'): one code for every row
+        padded = pd.Series(" " + hay + " ", dtype=object)
+        return Val("b", padded.str.contains(f" {needle[0]} ", regex=False).to_numpy(dtype=bool))
+    if len(hay) and (hay == hay[0]).all():  # selected('a b c', ${x}): a fixed list
+        return Val("b", np.isin(needle, str(hay[0]).split()))
+    return Val("b", np.array([n in h.split() for h, n in zip(hay, needle, strict=True)], dtype=bool))
+
+
+def _count_selected(e: _Eval, a: list[Val]) -> Val:
+    return Val("n", pd.Series(as_str(a[0]), dtype=object).str.split().str.len().fillna(0).to_numpy(float))
+
+
+def _regex(e: _Eval, a: list[Val]) -> Val:
+    pattern = str(as_str(a[1])[0]) if len(a[1].data) else ""
+    s = pd.Series(as_str(a[0]), dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # pandas: "pattern has match groups"
+        return Val("b", s.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool))
+
+
+def _if(e: _Eval, a: list[Val]) -> Val:
+    cond = as_bool(a[0])
+    if a[1].kind == a[2].kind == "s":
+        return Val("s", np.where(cond, a[1].data, a[2].data))
+    if a[1].kind == a[2].kind == "b":
+        return Val("b", np.where(cond, a[1].data, a[2].data))
+    return Val("n", np.where(cond, as_num(a[1]), as_num(a[2])))
+
+
+def _coalesce(e: _Eval, a: list[Val]) -> Val:
+    x, y = as_str(a[0]), as_str(a[1])
+    return Val("s", np.where(x != "", x, y))
+
+
+def _concat(e: _Eval, a: list[Val]) -> Val:
+    out = np.full(e.f.n, "", dtype=object)
+    for v in a:
+        out = out + as_str(v)
+    return Val("s", out)
+
+
+def _format_date(e: _Eval, a: list[Val]) -> Val:
+    days = as_num(a[0])
+    pattern = str(as_str(a[1])[0]).replace("%e", "%-d").replace("%n", "%-m")
+    d = _days_to_dates(days)
+    text = d.dt.strftime(pattern).to_numpy(dtype=object)
+    return Val("s", np.where(pd.isna(text), "", text))
+
+
+def _date(e: _Eval, a: list[Val]) -> Val:
+    return Val("n", as_num(Val("s", as_str(a[0]))) if a[0].kind == "s" else as_num(a[0]))
+
+
+def _today(e: _Eval, a: list[Val]) -> Val:
+    return e.full("n", e.f.today)
+
+
+def _int(e: _Eval, a: list[Val]) -> Val:
+    return Val("n", np.trunc(as_num(a[0])))
+
+
+def _round(e: _Eval, a: list[Val]) -> Val:
+    digits = int(as_num(a[1])[0]) if len(a) > 1 and e.f.n else 0
+    return Val("n", np.round(as_num(a[0]), digits))
+
+
+def _string_length(e: _Eval, a: list[Val]) -> Val:
+    return Val("n", pd.Series(as_str(a[0]), dtype=object).str.len().to_numpy(dtype=float))
+
+
+def _contains(e: _Eval, a: list[Val]) -> Val:
+    return Val("b", np.array([y in x for x, y in zip(as_str(a[0]), as_str(a[1]), strict=True)], dtype=bool))
+
+
+def _starts_with(e: _Eval, a: list[Val]) -> Val:
+    return Val("b", np.array([x.startswith(y) for x, y in zip(as_str(a[0]), as_str(a[1]), strict=True)],
+                             dtype=bool))
+
+
+_FUNCTIONS: dict[str, Callable[[_Eval, list[Val]], Val]] = {
+    "selected": _selected,
+    "count-selected": _count_selected,
+    "regex": _regex,
+    "if": _if,
+    "coalesce": _coalesce,
+    "concat": _concat,
+    "format-date": _format_date,
+    "date": _date,
+    "today": _today,
+    "now": _today,
+    "int": _int,
+    "round": _round,
+    "number": lambda e, a: Val("n", as_num(a[0])),
+    "string": lambda e, a: Val("s", as_str(a[0])),
+    "boolean": lambda e, a: Val("b", as_bool(a[0])),
+    "not": lambda e, a: Val("b", ~as_bool(a[0])),
+    "true": lambda e, a: e.full("b", True),
+    "false": lambda e, a: e.full("b", False),
+    "string-length": _string_length,
+    "contains": _contains,
+    "starts-with": _starts_with,
+    "once": lambda e, a: a[0],
+}
+
+
+def days(d: date) -> float:
+    """Days since 1970-01-01, the number a date compares as."""
+    return float((d - date(1970, 1, 1)).days)

@@ -1,0 +1,65 @@
+"""What a map export wrote and what it found: MapReport, one LevelMaps per level, coded MapProblems."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cbms.errors import Detail, Lang
+
+
+@dataclass(frozen=True, slots=True)
+class MapProblem:
+    """A problem met while exporting (bad boundary file, area without data...): the export went on."""
+
+    detail: Detail
+    context: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        """The catalogue code, e.g. MAP_008."""
+        return self.detail.code
+
+    def message(self, lang: Lang = "es") -> str:
+        """The message in a language, with its code."""
+        return self.detail.format(lang, **self.context)
+
+
+@dataclass(frozen=True, slots=True)
+class LevelMaps:
+    """The outputs of one geographic level and how its data met its boundaries."""
+
+    level: str
+    areas: int  # rows of the wide table (areas with data)
+    table: Path | None = None  # the wide CSV
+    geojson: Path | None = None  # the wide table joined to the boundaries
+    images: tuple[Path, ...] = ()  # one choropleth PNG per main indicator
+    no_data: tuple[str, ...] = ()  # codes in the boundaries with no data (drawn hatched)
+    no_boundary: tuple[str, ...] = ()  # codes with data and no polygon (in the table, not on the map)
+    repaired: tuple[str, ...] = ()  # codes whose invalid geometry make_valid repaired
+    skipped: tuple[str, ...] = ()  # boundary areas left off (unusable geometry; no code: shown as '#<index>')
+
+
+@dataclass(frozen=True, slots=True)
+class MapReport:
+    """Everything `export_map_inputs` wrote, level by level, and every problem it met (the CLI prints them)."""
+
+    out: Path
+    lang: Lang
+    indicators: tuple[str, ...]  # the mapped indicator ids, in catalogue order (the gap last)
+    levels: tuple[LevelMaps, ...]
+    problems: tuple[MapProblem, ...] = ()
+
+    def level(self, name: str) -> LevelMaps | None:
+        """The outputs of one level, if it had data."""
+        return next((lv for lv in self.levels if lv.level == name), None)
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file written, in level order."""
+        paths: list[Path] = []
+        for lv in self.levels:
+            paths.extend(p for p in (lv.table, lv.geojson) if p is not None)
+            paths.extend(lv.images)
+        return tuple(paths)

@@ -1,0 +1,438 @@
+"""The PDF profiles of the district and each sector: a first page a councillor reads in two minutes (key figures,
+the gender gaps that weigh most, a map), then each domain's table and chart, the definitions and the data source.
+jinja2 (reports/profile.html.j2) -> HTML -> WeasyPrint; a problem with one profile never stops the others."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jinja2
+import markupsafe
+
+from cbms.config import Manifest
+from cbms.errors import REP_004, REP_005, REP_008, REP_009, CbmsError, Lang
+from cbms.report import charts
+from cbms.report.files import publish
+from cbms.report.geo import Boundaries, read_boundaries
+from cbms.report.mart import Area, Indicator, Mart, read_mart
+from cbms.report.settings import Settings, load_settings
+from cbms.report.tables import (
+    DECIMALS, NOT_APPLICABLE, RATIO_DECIMALS, SUPPRESSED, Pair, Shown, TopGap, domains, indicators_of, number_text,
+    pair, shown, shown_text, top_gaps, unit_label,
+)
+
+TEMPLATE = "profile.html.j2"
+NBSP = "\u00a0"
+WORD_JOINER = "\u2060"  # no line break here
+STYLESHEET = "profile.css"
+
+
+class Written(list[Path]):
+    """The files written, in order, and the problems met on the way (each says itself with `.message(lang)`)."""
+
+    def __init__(self, files: Iterable[Path] = (), problems: Iterable[CbmsError] = ()) -> None:
+        super().__init__(files)
+        self.problems: list[CbmsError] = list(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A table cell as the template shows it."""
+
+    text: str
+    css: str = "num"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One indicator in a domain table."""
+
+    id: str
+    name: str
+    unit: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One table: persons (women / men), households (by sex of the head) or area totals."""
+
+    title: str
+    headers: tuple[str, ...]
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A domain: its tables and its chart."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    chart: str | None = None
+    chart_alt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A key figure on the first page."""
+
+    label: str
+    value: str
+
+
+@dataclass
+class Page:
+    """Everything the template shows about one area (texts already in the profile's language)."""
+
+    lang: Lang
+    words: Mapping[str, str]
+    title: str
+    heading: str
+    kicker: str
+    subtitle: str
+    footer: str
+    figures: list[Figure]
+    gaps_intro: str
+    gaps: list[str]
+    gap_chart: str | None
+    map_title: str
+    map: str | None
+    map_notes: list[str]
+    notes: list[str]
+    comparison: Block | None
+    sections: list[Section]
+    definitions: list[tuple[str, str, str]]
+    source: list[tuple[str, str]]
+    problems: list[CbmsError] = field(default_factory=list)
+
+
+class _Writer:
+    """Texts of one profile in one language."""
+
+    def __init__(self, mart: Mart, settings: Settings, manifest: Manifest, lang: Lang) -> None:
+        self.mart, self.settings, self.manifest, self.lang = mart, settings, manifest, lang
+
+    def word(self, key: str, **fields: object) -> str:
+        return self.settings.word(key, self.lang, **fields)
+
+    def value(self, value: Shown, indicator: Indicator, with_unit: bool = False) -> str:
+        """A value as text; with its unit when asked (25,3 % / 27,5 horas)."""
+        text = shown_text(value, DECIMALS.get(indicator.value_unit, 1), self.lang)
+        if not with_unit or isinstance(value, str) or indicator.value_unit == "index":
+            return text
+        if indicator.value_unit == "percent":
+            return f"{text}\u00a0%" if self.lang == "es" else f"{text}%"
+        return f"{text}\u00a0{unit_label(self.settings, indicator, self.lang)}"
+
+    def gap(self, value: Shown, indicator: Indicator) -> str:
+        return shown_text(value, DECIMALS.get(indicator.value_unit, 1), self.lang, sign=True)
+
+    def ratio(self, value: Shown) -> str:
+        return shown_text(value, RATIO_DECIMALS, self.lang)
+
+    def sentence(self, gap: TopGap) -> str:
+        """One gap in words: name, both values with their unit, and how much higher or lower for women."""
+        higher = gap.gap > 0
+        unit = gap.indicator.value_unit
+        if unit in ("percent", "per_1000"):
+            key = "size_points" if unit == "percent" else "size_per_1000"
+            size = self.word(f"{key}_more" if higher else f"{key}_less", gap=number_text(abs(gap.gap), 1, self.lang))
+        else:
+            size = self.word("size_relative_more" if higher else "size_relative_less",
+                             relative=number_text(100 * abs(gap.gap) / gap.men, 0, self.lang) if gap.men else "∞")
+        return self.word("gap_sentence", name=gap.indicator.name(self.lang),
+                         women=self.value(gap.women, gap.indicator, True),
+                         men=self.value(gap.men, gap.indicator, True), size=size)
+
+
+def _bar(w: _Writer, indicator: Indicator, p: Pair) -> charts.Bar:
+    return charts.Bar(indicator.name(w.lang), p.women if isinstance(p.women, float) else None,
+                      p.men if isinstance(p.men, float) else None, w.value(p.women, indicator),
+                      w.value(p.men, indicator))
+
+
+def _header(text: str) -> str:
+    """A column header that may break only before its parenthesis: 'Brecha (M − H)' -> 'Brecha\n(M − H)', the
+    parenthesis kept on one line (the template shows headers with white-space: pre-line)."""
+    head, sep, rest = text.partition(" (")
+    return f"{head}\n({rest.replace(' ', NBSP).replace('/', '/' + WORD_JOINER)}" if sep else text
+
+
+def _gap_css(p: Pair | None) -> str:
+    if p is None:
+        return "num"
+    if p.gap == SUPPRESSED:
+        return "num sup"
+    return f"num behind{p.behind}" if p.behind else "num"
+
+
+def _range(w: _Writer, indicator: Indicator) -> str:
+    values = [v for s in w.mart.sectors if isinstance(v := shown(w.mart.cell(indicator.id, s.code)), float)]
+    if not values:
+        return NOT_APPLICABLE
+    return f"{w.value(min(values), indicator)}–{w.value(max(values), indicator)}"
+
+
+def _section(w: _Writer, area: Area, domain: str) -> Section:
+    mart, settings, lang = w.mart, w.settings, w.lang
+    district = area.level == "district"
+    compare = w.word("sector_range") if district else mart.district.name
+    own = area.name if district else area.code
+    kinds = {"sex": ("persons_table", "women", "men", "gap", "ratio"),
+             "head_sex": ("households_table", "female_head", "male_head", "gap_head", "ratio_head")}
+    blocks: list[Block] = []
+    bars: dict[str, list[charts.Bar]] = {"sex": [], "head_sex": []}
+    for kind in ("sex", "head_sex", None):
+        chosen = [i for i in indicators_of(mart, domain) if i.pair == kind]
+        if not chosen:
+            continue
+        lines = []
+        for indicator in chosen:
+            total = shown(mart.cell(indicator.id, area.code))
+            other = _range(w, indicator) if district else w.value(shown(mart.cell(indicator.id, mart.district.code)),
+                                                                  indicator)
+            cells = [Cell(w.value(total, indicator), "num sup" if total == SUPPRESSED else "num")]
+            if kind is not None:
+                p = pair(mart, settings, indicator, area.code)
+                assert p is not None
+                cells += [Cell(w.value(p.women, indicator), "num sup" if p.women == SUPPRESSED else "num"),
+                          Cell(w.value(p.men, indicator), "num sup" if p.men == SUPPRESSED else "num"),
+                          Cell(w.gap(p.gap, indicator), _gap_css(p)),
+                          Cell(w.ratio(p.ratio), "num sup" if p.ratio == SUPPRESSED else "num")]
+                if indicator.value_unit == "percent" and indicator.id not in settings.profile.chart_skip:
+                    bars[kind].append(_bar(w, indicator, p))
+            cells.append(Cell(other, "num sup" if other == SUPPRESSED else "num cmp"))
+            lines.append(Line(indicator.id, indicator.name(lang), unit_label(settings, indicator, lang), tuple(cells)))
+        if kind is None:
+            title, headers = w.word("area_only_table"), (own, compare)
+        else:
+            keys = kinds[kind]
+            title, headers = w.word(keys[0]), (own, *(w.word(k) for k in keys[1:]), compare)
+        blocks.append(Block(title, tuple(_header(h) for h in (w.word("indicator"), w.word("unit"), *headers)),
+                            tuple(lines)))
+    chart = alt = None
+    minimum = settings.profile.chart_min_bars
+    for kind, keys, title in (("sex", ("women", "men"), "chart_title"),
+                              ("head_sex", ("female_head", "male_head"), "chart_title_head")):
+        published = [b for b in bars[kind] if b.women is not None or b.men is not None]
+        if len(published) >= minimum and any(b.women or b.men for b in published):  # all zero: nothing to see
+            chart = charts.pair_chart(bars[kind], (w.word(keys[0]), w.word(keys[1])), settings.profile,
+                                      lambda x: number_text(x, 0, lang))
+            alt = f"{settings.domain(domain, lang)}: {w.word(title)}"
+            break
+    return Section(settings.domain(domain, lang), tuple(blocks), chart, alt or "")
+
+
+def _comparison(w: _Writer) -> Block | None:
+    """The district profile's table of the map indicators in every sector."""
+    mart = w.mart
+    chosen = [i for i in mart.indicators if i.map and i.computed]
+    if not chosen or not mart.sectors:
+        return None
+    lines = []
+    for indicator in chosen:
+        values = [shown(mart.cell(indicator.id, a.code)) for a in (mart.district, *mart.sectors)]
+        lines.append(Line(indicator.id, indicator.name(w.lang), unit_label(w.settings, indicator, w.lang),
+                          tuple(Cell(w.value(v, indicator), "num sup" if v == SUPPRESSED else "num") for v in values)))
+    headers = (w.word("indicator"), w.word("unit"), w.word("district"), *(s.code for s in mart.sectors))
+    return Block(w.word("sectors_compared"), headers, tuple(lines))
+
+
+def _classes(values: Mapping[str, Shown], palette: tuple[str, ...]) -> tuple[dict[str, str], list[tuple[str, float,
+                                                                                                      float]]]:
+    """Equal-interval classes of the published values: code -> colour, and (colour, low, high) per class."""
+    numbers = {c: v for c, v in values.items() if isinstance(v, float)}
+    if not numbers:
+        return {}, []
+    low, high = min(numbers.values()), max(numbers.values())
+    k = len(palette) if high > low else 1
+    step = (high - low) / k if k else 1.0
+    fills = {c: palette[min(int((v - low) / step), k - 1) if step else 0] for c, v in numbers.items()}
+    bounds = [(palette[i], low + i * step, low + (i + 1) * step if i < k - 1 else high) for i in range(k)]
+    return fills, bounds
+
+
+def _map(w: _Writer, area: Area, boundaries: Boundaries | None, problems: list[CbmsError]) -> tuple[str | None,
+                                                                                                    str, list[str]]:
+    settings, mart, layout = w.settings, w.mart, w.settings.profile
+    notes = [w.word("map_illustrative")] if boundaries and boundaries.illustrative else []
+    if area.level == "district":
+        indicator = next((i for i in mart.indicators if i.id == layout.map_indicator), None)
+        title = w.word("map_title_district", indicator=indicator.name(w.lang) if indicator else layout.map_indicator)
+        if boundaries is None or indicator is None:
+            return None, title, notes
+        values = {s.code: shown(mart.cell(indicator.id, s.code)) for s in mart.sectors}
+        fills, bounds = _classes(values, layout.map_palette)
+        legend = [charts.Legend(colour, "", f"{w.value(lo, indicator)}–{w.value(hi, indicator, True)}")
+                  for colour, lo, hi in bounds]
+        missing = [c for c in boundaries.shapes if c not in fills]
+        if missing:
+            legend.append(charts.Legend("white", "xxx", w.word("map_no_data")))
+        image = charts.area_map(boundaries.shapes, fills, {c: c for c in boundaries.shapes}, layout, legend,
+                                hatched=missing, width_cm=7.6)
+        return image, title, notes
+    title = w.word("map_title_sector")
+    if boundaries is None:
+        return None, title, notes
+    if area.code not in boundaries.shapes:
+        problems.append(CbmsError(REP_008, area=area.code, path=boundaries.path,
+                                  property=w.manifest.code_property))
+    fills = {area.code: layout.colours["highlight"]}
+    image = charts.area_map(boundaries.shapes, fills, {c: c for c in boundaries.shapes}, layout, bold=[area.code],
+                            width_cm=7.6)
+    return image, title, notes
+
+
+def _source(w: _Writer, today: dt.date) -> list[tuple[str, str]]:
+    manifest, prov, lang = w.manifest, w.mart.provenance, w.lang
+    lines = manifest.poverty
+
+    def soles(value: float) -> str:
+        return "S/\u00a0" + number_text(value, 2 if value % 1 else 0, lang)
+
+    pairs = [(w.word("round"), manifest.round_name),
+             (w.word("period"), " — ".join(manifest.period) if manifest.period else NOT_APPLICABLE),
+             (w.word("district"), f"{w.mart.district.name} ({w.word('ubigeo')} {w.mart.district.code})"),
+             (w.word("poverty_lines"), f"{w.word('z_total')}: {soles(lines.z_total)}; {w.word('z_extreme')}: "
+                                       f"{soles(lines.z_extreme)}; {w.word('year')}: {lines.year}; "
+                                       f"{w.word('source')}: {lines.source}"),
+             (w.word("suppression"), f"{w.word('min_cell')}: {manifest.min_cell}; {w.word('min_cell_sensitive')}: "
+                                     f"{manifest.min_cell_sensitive}"),
+             (w.word("cbms_version"), prov.cbms_version),
+             (w.word("form"), ", ".join(v for v in (prov.form_id, prov.form_version) if v) or NOT_APPLICABLE)]
+    if prov.run_id is not None:
+        pairs.append((w.word("run"), f"{prov.run_id} ({prov.run_at})"))
+    pairs += [(w.word("load", id=ld.load_id), w.word("load_text", when=ld.loaded_at, format=ld.format,
+                                                     files=", ".join(ld.files))) for ld in prov.loads]
+    pairs.append((w.word("generated"), today.isoformat()))
+    return pairs
+
+
+def build_page(mart: Mart, settings: Settings, manifest: Manifest, area: Area, lang: Lang,
+               boundaries: Boundaries | None, today: dt.date) -> Page:
+    """What the template shows for one area."""
+    w = _Writer(mart, settings, manifest, lang)
+    layout = settings.profile
+    district = area.level == "district"
+    place = area.name if district else f"{area.name} ({area.code})"
+    households = mart.cell("DEM_03", area.code)
+    figures = [Figure(w.word("households"), SUPPRESSED if households is None or households.denominator is None
+                      else number_text(households.denominator, 0, lang))] if households else []
+    for indicator_id in layout.key_figures:
+        indicator = next((i for i in mart.indicators if i.id == indicator_id and i.computed), None)
+        if indicator is not None:
+            value = shown(mart.cell(indicator_id, area.code))
+            figures.append(Figure(indicator.name(lang), w.value(value, indicator, indicator.value_unit == "percent")))
+    gaps = top_gaps(mart, settings, area.code, layout.top_gaps)
+    gap_chart = charts.gap_chart([charts.Bar(g.indicator.name(lang), g.women, g.men, w.value(g.women, g.indicator, True),
+                                             w.value(g.men, g.indicator, True)) for g in gaps],
+                                 (w.word("women"), w.word("men")), layout) if gaps else None
+    problems: list[CbmsError] = []
+    image, map_title, map_notes = _map(w, area, boundaries, problems)
+    notes = [w.word("suppressed_note", min_cell=manifest.min_cell, min_cell_sensitive=manifest.min_cell_sensitive),
+             w.word("gap_note"), w.word("head_note"), w.word("na_note"), w.word("no_personal_data")]
+    return Page(
+        lang=lang, words={k: v[lang] for k, v in settings.labels.items()},
+        title=f"{w.word('district_profile' if district else 'sector_profile')}: {place}", heading=place,
+        kicker=w.word("district_profile" if district else "sector_profile"),
+        subtitle=manifest.round_name if mart.district.name in manifest.round_name
+        else f"{mart.district.name} — {manifest.round_name}",
+        footer=manifest.round_name if district and area.name in manifest.round_name
+        else f"{place} — {manifest.round_name}", figures=figures,
+        gaps_intro=w.word("top_gaps_intro", area=area.name) if gaps else w.word("no_gaps", area=area.name),
+        gaps=[w.sentence(g) for g in gaps], gap_chart=gap_chart, map_title=map_title, map=image, map_notes=map_notes,
+        notes=notes, comparison=_comparison(w) if district else None,
+        sections=[_section(w, area, d) for d in domains(mart, settings)],
+        definitions=[(i.id, i.name(lang), i.definition(lang)) for i in mart.indicators if i.computed],
+        source=_source(w, today), problems=problems)
+
+
+def css_string(text: object) -> markupsafe.Markup:
+    """Text as a quoted CSS string, safe inside <style>: quotes, backslashes, < > and control characters as CSS
+    escapes (a round name can never close the style element)."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>&' or ord(ch) < 32 else ch for ch in str(text))
+    return markupsafe.Markup(f'"{escaped}"')
+
+
+def environment(folder: Path) -> jinja2.Environment:
+    """The templates of reports/, escaping HTML, failing on any undefined name."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, trim_blocks=True,
+                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["css_string"] = css_string
+    return env
+
+
+def _template_error(folder: Path, exc: jinja2.TemplateError) -> CbmsError:
+    line = getattr(exc, "lineno", None) or "?"
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or folder / TEMPLATE
+    return CbmsError(REP_004, path=name, line=line, reason=" ".join(str(exc.message or exc).split()))
+
+
+def render_html(template: jinja2.Template, page: Page) -> str:
+    """The profile's HTML (what the golden tests read)."""
+    return template.render(page=page, w=page.words)
+
+
+def write_profiles(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang = "es",
+                   areas: list[str] | None = None) -> Written:
+    """Write the PDF profile of the district and of each sector (or only `areas`, by code) into `out/perfiles`
+    (`out/profiles` in English). Returns the files written, with `.problems`: an area without data, a template
+    error, boundaries that cannot be drawn, a PDF that could not be written. Those never stop the other
+    profiles; only a database without indicators raises (REP_003)."""
+    settings = load_settings()
+    mart = read_mart(con, manifest)
+    written = Written()
+    try:
+        boundaries: Boundaries | None = read_boundaries(manifest)
+    except CbmsError as exc:
+        boundaries = None
+        written.problems.append(exc)
+    try:
+        template = environment(settings.folder).get_template(TEMPLATE)
+    except jinja2.TemplateError as exc:
+        written.problems.append(_template_error(settings.folder, exc))
+        return written
+    from cbms.report.pdf import PdfEngine  # WeasyPrint takes a second to import: only when PDFs are wanted
+
+    try:
+        engine = PdfEngine(settings.folder / STYLESHEET)
+    except CbmsError as exc:
+        written.problems.append(exc)
+        return written
+    folder = Path(out) / settings.word("profiles_folder", lang)
+    today = dt.date.today()
+    wanted = areas if areas is not None else [mart.district.code, *(s.code for s in mart.sectors)]
+    for code in wanted:
+        area = mart.area(code)
+        if area is None or not mart.has_data(code):
+            written.problems.append(CbmsError(REP_005, area=code))
+            continue
+        page = build_page(mart, settings, manifest, area, lang, boundaries, today)
+        written.problems += page.problems
+        try:
+            html = render_html(template, page)
+        except jinja2.TemplateError as exc:
+            written.problems.append(_template_error(settings.folder, exc))
+            return written  # the same template fails every area the same way
+        target = folder / file_name(settings, area, lang)
+        try:
+            written.append(publish(target, lambda path, html=html: engine.write(html, path)))  # type: ignore[misc]
+        except CbmsError as exc:
+            written.problems.append(exc)
+            return written  # the folder cannot be written: no other profile can be either
+        except ValueError as exc:  # what WeasyPrint raises on content it cannot lay out
+            written.problems.append(CbmsError(REP_009, area=code, reason=" ".join(str(exc).split())))
+    return written
+
+
+def file_name(settings: Settings, area: Area, lang: Lang) -> str:
+    """perfil_distrito_150142.pdf, perfil_sector_S01.pdf (profile_district_... in English)."""
+    level = settings.word(area.level, lang).lower()
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in area.code)
+    return f"{settings.word('profile_file', lang)}_{level}_{safe}.pdf"
+

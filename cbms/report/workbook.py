@@ -1,0 +1,299 @@
+"""The indicator workbook for municipal staff: a cover, one sheet per domain (district and sectors side by side,
+women, men, gap and ratio), and a metadata sheet (definitions, poverty lines, thresholds, provenance)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cbms import spreadsheet
+from cbms.config import Manifest
+from cbms.errors import Lang
+from cbms.report.files import publish
+from cbms.report.mart import Area, Mart, read_mart
+from cbms.report.settings import Settings, load_settings
+from cbms.report.tables import Row, domain_rows, domains, indicators_of, unit_label
+
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+FILE_UNSAFE = re.compile(r"[^\w.-]+")
+TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+GREY = Font(color="FF666666")
+RIGHT = Alignment(horizontal="right")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+THIN = Side(style="thin", color="FFBFBFBF")
+TOP_RULE = Border(top=THIN)
+TITLE_ROW, HEADER_ROW = 1, 3  # a domain sheet: title, blank, header, data
+FIXED_COLUMNS = 4  # code, indicator, unit, group
+
+
+class _Style:
+    """The workbook's fills and formats, built once from reports/workbook.yaml."""
+
+    def __init__(self, settings: Settings) -> None:
+        layout = settings.workbook
+        self.layout = layout
+
+        def fill(key: str) -> PatternFill:
+            return PatternFill(fill_type="solid", start_color="FF" + layout.colours[key],
+                               end_color="FF" + layout.colours[key])
+
+        self.header = fill("header")
+        self.total = fill("total")
+        self.behind = {1: fill("behind"), 2: fill("far_behind")}
+        self.font = Font(size=layout.font_size)
+        self.bold = Font(size=layout.font_size, bold=True)
+
+
+def sheet_title(text: str, taken: set[str]) -> str:
+    """A valid, unique sheet name: no []:*?/\\, at most 31 characters."""
+    base = SHEET_FORBIDDEN.sub(" ", text).strip().strip("'")[:31] or "Hoja"
+    title, k = base, 2
+    while title.lower() in taken:
+        suffix = f" ({k})"
+        title, k = base[: 31 - len(suffix)] + suffix, k + 1
+    taken.add(title.lower())
+    return title
+
+
+def _put(ws: Worksheet, row: int, column: int, value: object, font: Font | None = None,
+         fill: PatternFill | None = None, number_format: str | None = None,
+         alignment: Alignment | None = None) -> Any:
+    cell = ws.cell(row=row, column=column, value=spreadsheet.safe_value(value))
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if number_format is not None:
+        cell.number_format = number_format
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def _area_header(area: Area, settings: Settings, lang: Lang) -> str:
+    if area.level == "district":
+        return f"{settings.word('district', lang)}\n{area.name}"
+    return f"{area.code}\n{area.name}" if area.name != area.code else area.code
+
+
+def _group_label(row: Row, settings: Settings, lang: Lang) -> str:
+    head = row.indicator.pair == "head_sex"
+    key = {"total": "total", "women": "female_head" if head else "women", "men": "male_head" if head else "men",
+           "gap": "gap_head" if head else "gap", "ratio": "ratio_head" if head else "ratio"}[row.kind]
+    return settings.word(key, lang)
+
+
+def _number_format(row: Row, style: _Style) -> str:
+    unit = row.indicator.value_unit
+    if row.kind == "gap":
+        return style.layout.gap_formats[unit]
+    if row.kind == "ratio":
+        return style.layout.ratio_format
+    return style.layout.number_formats[unit]
+
+
+def _notes(settings: Settings, manifest: Manifest, lang: Lang, households: bool) -> list[str]:
+    small, big = settings.noticeable, settings.large
+    sizes = [settings.word("behind_sizes", lang, points=f"{s.points:g}", relative=f"{100 * s.relative:g}")
+             for s in (small, big)]
+    notes = [settings.word("suppressed_note", lang, min_cell=manifest.min_cell,
+                           min_cell_sensitive=manifest.min_cell_sensitive),
+             settings.word("na_note", lang), settings.word("zero_note", lang), settings.word("gap_note", lang)]
+    if households:
+        notes.append(settings.word("head_note", lang))
+    notes.append(settings.word("behind_note", lang, small=sizes[0], big=sizes[1]))
+    return notes
+
+
+def _domain_sheet(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, domain: str, lang: Lang,
+                  style: _Style) -> None:
+    areas = [mart.district, *mart.sectors]
+    rows = domain_rows(mart, settings, domain, areas)
+    widths = settings.workbook.widths
+    headers = [settings.word("code", lang), settings.word("indicator", lang), settings.word("unit", lang),
+               settings.word("group", lang), *(_area_header(a, settings, lang) for a in areas)]
+    _put(ws, TITLE_ROW, 1, f"{settings.domain(domain, lang)} — {mart.district.name}", font=TITLE_FONT)
+    _put(ws, TITLE_ROW + 1, 1, manifest.round_name, font=GREY)
+    for column, label in enumerate(headers, 1):
+        _put(ws, HEADER_ROW, column, label, font=style.bold, fill=style.header, alignment=HEADER_ALIGN)
+    ws.row_dimensions[HEADER_ROW].height = 30
+    r = HEADER_ROW
+    for row in rows:
+        r += 1
+        total = row.kind == "total"
+        fill = style.total if total else None
+        _put(ws, r, 1, row.indicator.id, font=style.font if total else GREY, fill=fill)
+        _put(ws, r, 2, row.indicator.name(lang) if total else None, font=style.bold, fill=fill, alignment=WRAP_TOP)
+        _put(ws, r, 3, unit_label(settings, row.indicator, lang) if total else None, font=style.font, fill=fill)
+        _put(ws, r, 4, _group_label(row, settings, lang), font=style.font, fill=fill)
+        number_format = _number_format(row, style)
+        for k, value in enumerate(row.values):
+            cell_fill = style.behind.get(row.behind[k], fill)
+            if isinstance(value, str):
+                _put(ws, r, FIXED_COLUMNS + 1 + k, value, font=style.font, fill=cell_fill, alignment=RIGHT)
+            else:
+                _put(ws, r, FIXED_COLUMNS + 1 + k, value, font=style.font, fill=cell_fill, number_format=number_format)
+        if total and r > HEADER_ROW + 1:
+            for column in range(1, len(headers) + 1):
+                ws.cell(row=r, column=column).border = TOP_RULE
+    households = any(i.pair == "head_sex" for i in indicators_of(mart, domain))
+    r += 1
+    for note in _notes(settings, manifest, lang, households):
+        r += 1
+        _put(ws, r, 1, note, font=GREY)
+    r += 1
+    for level, size in ((1, settings.noticeable), (2, settings.large)):
+        r += 1
+        _put(ws, r, 1, None, fill=style.behind[level])
+        _put(ws, r, 2, settings.word("legend_behind", lang, size=settings.word(
+            "behind_sizes", lang, points=f"{size.points:g}", relative=f"{100 * size.relative:g}")), font=GREY)
+    area_widths = spreadsheet.fit_widths(headers[FIXED_COLUMNS:], [[_width_probe(v) for v in row.values]
+                                                                   for row in rows])
+    column_widths = [max(9.0, len(rows[0].indicator.id) + 3.0 if rows else 9.0), widths["indicator"],
+                     widths["unit"], widths["group"],
+                     *(min(max(w, widths["area_min"]), widths["area_max"]) for w in area_widths)]
+    spreadsheet.set_widths(ws, column_widths)
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=FIXED_COLUMNS + 1).coordinate
+    spreadsheet.set_print(ws, header_row=HEADER_ROW)
+    ws.print_title_cols = f"A:{get_column_letter(FIXED_COLUMNS)}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+
+
+def _width_probe(value: object) -> str:
+    """How wide a value shows: numbers with separators and one or three decimals, at most."""
+    return value if isinstance(value, str) else f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def _key_values(ws: Worksheet, r: int, title: str, pairs: Sequence[tuple[str, object]], style: _Style) -> int:
+    _put(ws, r, 1, title, font=BOLD)
+    for label, value in pairs:
+        r += 1
+        _put(ws, r, 1, label, font=style.font)
+        _put(ws, r, 2, value, font=style.font, alignment=Alignment(horizontal="left", wrap_text=True))
+    return r + 2
+
+
+def _cover(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, lang: Lang, sheets: list[tuple[str, str]],
+           style: _Style) -> None:
+    word = settings.word
+    _put(ws, 1, 1, f"{word('title', lang)} — {mart.district.name}", font=TITLE_FONT)
+    period = " — ".join(manifest.period) if manifest.period else ""
+    r = _key_values(ws, 3, word("round", lang), [
+        (word("district", lang), f"{mart.district.name} ({word('ubigeo', lang)} {mart.district.code})"),
+        (word("round", lang), manifest.round_name), (word("period", lang), period),
+        (word("generated", lang), dt.date.today().isoformat())], style)
+    _put(ws, r, 1, word("contents", lang), font=BOLD)
+    _put(ws, r + 1, 1, word("sheet", lang), font=style.bold, fill=style.header)
+    _put(ws, r + 1, 2, word("what_it_holds", lang), font=style.bold, fill=style.header)
+    r += 1
+    for name, holds in sheets:
+        r += 1
+        _put(ws, r, 1, name, font=style.font)
+        _put(ws, r, 2, holds, font=style.font, alignment=WRAP_TOP)
+    r += 2
+    _put(ws, r, 1, word("how_to_read", lang), font=BOLD)
+    for note in [*_notes(settings, manifest, lang, households=True), word("more_detail", lang),
+                 word("no_personal_data", lang)]:
+        r += 1
+        _put(ws, r, 1, note, font=style.font)
+    spreadsheet.set_widths(ws, [34, 90])
+    spreadsheet.set_print(ws)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+
+
+def _metadata(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, lang: Lang, style: _Style) -> None:
+    word = settings.word
+    _put(ws, 1, 1, f"{word('metadata_sheet', lang)} — {mart.district.name}", font=TITLE_FONT)
+    _put(ws, 2, 1, manifest.round_name, font=GREY)
+    lines = manifest.poverty
+    pairs: list[tuple[str, object]] = [(word("z_total", lang), lines.z_total),
+                                       (word("z_extreme", lang), lines.z_extreme)]
+    if lines.quintile1 is not None:
+        pairs.append((word("quintile1", lang), lines.quintile1))
+    pairs += [(word("year", lang), lines.year or None), (word("source", lang), lines.source)]
+    r = _key_values(ws, 3, word("poverty_lines", lang), pairs, style)
+    r = _key_values(ws, r, word("suppression", lang), [(word("min_cell", lang), manifest.min_cell),
+                                                       (word("min_cell_sensitive", lang),
+                                                        manifest.min_cell_sensitive)], style)
+    prov = mart.provenance
+    form = ", ".join(v for v in (prov.form_id, prov.form_version) if v)
+    facts: list[tuple[str, object]] = [(word("cbms_version", lang), prov.cbms_version), (word("form", lang), form)]
+    if prov.run_id is not None:
+        facts.append((word("run", lang), f"{prov.run_id} ({prov.run_at})"))
+    if prov.manifest_sha256:
+        facts.append((word("manifest", lang), prov.manifest_sha256))
+    if prov.catalogue_sha256:
+        facts.append((word("catalogue", lang), prov.catalogue_sha256))
+    facts += [(word("load", lang, id=ld.load_id), word("load_text", lang, when=ld.loaded_at, format=ld.format,
+                                                     files=", ".join(ld.files))) for ld in prov.loads]
+    r = _key_values(ws, r, word("provenance", lang), facts, style)
+    _put(ws, r, 1, word("definitions", lang), font=BOLD)
+    r += 1
+    headers = ["code", "indicator", "domain", "definition", "unit", "breakdowns", "sensitive", "threshold",
+               "computed"]
+    for column, key in enumerate(headers, 1):
+        _put(ws, r, column, word(key, lang), font=style.bold, fill=style.header, alignment=HEADER_ALIGN)
+    header_row = r
+    for indicator in mart.indicators:
+        r += 1
+        breakdowns = ", ".join(settings.breakdown(b, lang) for b in indicator.breakdowns)
+        values: list[object] = [
+            indicator.id, indicator.name(lang), settings.domain(indicator.domain, lang), indicator.definition(lang),
+            unit_label(settings, indicator, lang), breakdowns,
+            word("word_yes" if indicator.sensitive else "word_no", lang),
+            manifest.min_cell_sensitive if indicator.sensitive else manifest.min_cell,
+            word("word_yes", lang) if indicator.computed else word("not_computed", lang)]
+        for column, value in enumerate(values, 1):
+            _put(ws, r, column, value, font=style.font, alignment=WRAP_TOP)
+    spreadsheet.set_widths(ws, [22, 40, 22, 70, 11, 26, 9, 12, 16])
+    spreadsheet.set_print(ws, header_row=header_row)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+
+
+def build_workbook(mart: Mart, settings: Settings, manifest: Manifest, lang: Lang) -> Workbook:
+    """The workbook in memory."""
+    style = _Style(settings)
+    workbook = Workbook()
+    taken: set[str] = set()
+    cover = workbook.active
+    assert cover is not None
+    cover.title = sheet_title(settings.word("cover_sheet", lang), taken)
+    sheets = []
+    for domain in domains(mart, settings):
+        ws = workbook.create_sheet(sheet_title(settings.domain(domain, lang), taken))
+        _domain_sheet(ws, mart, settings, manifest, domain, lang, style)
+        sheets.append((ws.title, settings.word("domain_sheet_holds", lang, count=len(indicators_of(mart, domain)))))
+    meta = workbook.create_sheet(sheet_title(settings.word("metadata_sheet", lang), taken))
+    _metadata(meta, mart, settings, manifest, lang, style)
+    sheets.append((meta.title, settings.word("metadata_sheet_holds", lang)))
+    _cover(cover, mart, settings, manifest, lang, sheets, style)
+    return workbook
+
+
+def file_name(settings: Settings, manifest: Manifest, lang: Lang) -> str:
+    """indicadores_<round>.xlsx / indicators_<round>.xlsx."""
+    round_id = FILE_UNSAFE.sub("-", manifest.round_id).strip("-") or "ronda"
+    return f"{settings.word('workbook_file', lang)}_{round_id}.xlsx"
+
+
+def write_workbook(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang = "es") -> Path:
+    """Write the indicator workbook in `lang` into the folder `out` (or to `out` itself when it ends in .xlsx);
+    return its path."""
+    settings = load_settings()
+    mart = read_mart(con, manifest)
+    out = Path(out)
+    target = out if out.suffix.lower() == ".xlsx" else out / file_name(settings, manifest, lang)
+    workbook = build_workbook(mart, settings, manifest, lang)
+    return publish(target, workbook.save)
+

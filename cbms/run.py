@@ -1,0 +1,108 @@
+"""run_all(): the stages in order — ingest, validate, indicators, report, maps — with no logic of its own."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cbms.config import Manifest
+from cbms.errors import Lang
+from cbms.indicators import ComputeReport
+from cbms.store import LoadReport
+from cbms.validate import Accounting
+
+StageHook = Callable[[str, str], None]  # (event 'start' | 'done', stage name)
+
+
+@dataclass
+class RunReport:
+    """What a run did: loads, accounting, indicators, files, problems, seconds per stage."""
+
+    loads: list[LoadReport] = field(default_factory=list)
+    accounting: Accounting | None = None
+    indicators: ComputeReport | None = None
+    files: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # outputs that could not be written, in the run's language
+    seconds: dict[str, float] = field(default_factory=dict)
+    run_id: int | None = None
+
+
+@contextmanager
+def _stage(report: RunReport, name: str, hook: StageHook | None) -> Iterator[None]:
+    if hook:
+        hook("start", name)
+    start = time.perf_counter()
+    yield
+    report.seconds[name] = time.perf_counter() - start
+    if hook:
+        hook("done", name)
+
+
+def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: Lang = "es",
+            formats: tuple[str, ...] | None = None, hook: StageHook | None = None) -> RunReport:
+    """Every stage on the exports, leaving every output of OUTPUTS.md in `out`."""
+    from cbms.form import read_form
+    from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
+    from cbms.ingest import read_exports
+    from cbms.store import connect, write_tables
+    from cbms.store.runs import record_run
+    from cbms.validate import load_rules, validate_tables
+    from cbms.validate.outputs import ensure_out, write_issues_parquet
+
+    report = RunReport()
+    formats = formats or manifest.formats
+    ensure_out(out)
+    form = read_form(manifest.form)
+    catalogue = load_catalogue(form)  # the declarations are checked before any data is touched
+    rules = load_rules(form)
+    con = connect(db)
+    try:
+        with _stage(report, "ingest", hook):
+            report.loads = [write_tables(con, export, form, db) for export in read_exports(exports, form)]
+        with _stage(report, "validate", hook):
+            report.accounting = validate_tables(con, form, rules, str(db))
+            report.files.append(write_issues_parquet(con, out))
+            report.files += _validation_workbook(con, out, lang)
+        with _stage(report, "indicators", hook):
+            report.indicators = compute_indicators(con, catalogue, manifest)
+            report.files += list(write_indicator_files(con, out))
+            folder = catalogue.folder
+            report.run_id = record_run(con, manifest.path, sorted((folder / "indicators").glob("*.yaml"))
+                                       + sorted((folder / "units").glob("*"))).run_id
+        if {"xlsx", "pdf"} & set(formats):
+            with _stage(report, "report", hook):
+                _reports(con, manifest, out, lang, formats, report)
+        if "maps" in formats:
+            with _stage(report, "maps", hook):
+                _maps(con, manifest, out, lang, report)
+    finally:
+        con.close()
+    return report
+
+
+def _validation_workbook(con: object, out: Path, lang: Lang) -> list[Path]:
+    from cbms.validate.supervisors import supervisor_workbook
+
+    return [supervisor_workbook(con, out, lang)]  # type: ignore[arg-type]
+
+
+def _reports(con: object, manifest: Manifest, out: Path, lang: Lang, formats: tuple[str, ...],
+             report: RunReport) -> None:
+    from cbms.report import write_profiles, write_workbook
+
+    if "xlsx" in formats:
+        report.files.append(write_workbook(con, manifest, out, lang))  # type: ignore[arg-type]
+    if "pdf" in formats:
+        report.files += write_profiles(con, manifest, out, lang)  # type: ignore[arg-type]
+
+
+def _maps(con: object, manifest: Manifest, out: Path, lang: Lang, report: RunReport) -> None:
+    from cbms.maps import export_map_inputs
+
+    result = export_map_inputs(con, manifest, out, lang)  # type: ignore[arg-type]
+    report.files += list(getattr(result, "files", ()))
+    report.problems += [p.message(lang) if hasattr(p, "message") else str(p)
+                        for p in getattr(result, "problems", ())]
