@@ -237,6 +237,7 @@ def validate(
     from cbms.store import connect
     from cbms.validate import validate_tables
     from cbms.validate.outputs import ensure_out, write_issues_parquet
+    from cbms.validate.supervisors import supervisor_workbook
 
     spec = _load_form(form)
     ensure_out(out)
@@ -245,7 +246,7 @@ def validate(
     con = connect(db)
     try:
         accounting = validate_tables(con, spec, db_path=str(db))
-        written = [write_issues_parquet(con, out)]
+        written = [write_issues_parquet(con, out), supervisor_workbook(con, out, state.lang)]
     finally:
         con.close()
     a = accounting
@@ -344,6 +345,40 @@ def indicators_list() -> None:
     console.table(_say("Catálogo de indicadores", "Indicator catalogue"),
                   ["id", _say("nombre", "name"), _say("unidad", "unit"), _say("valor", "value")],
                   [[i.id, i.name(state.lang), i.unit, i.value] for i in catalogue.indicators])
+
+
+@app.command("map")
+def map_(
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")] = Path("out"),
+    manifest: ManifestOpt = None,
+    boundaries: Annotated[Path | None, typer.Option("--boundaries", help=(
+        "GeoJSON de límites propio. / Your own boundaries GeoJSON."))] = None,
+    code_property: Annotated[str | None, typer.Option("--code-property", help=(
+        "Propiedad con el código de área. / Property holding the area code."))] = None,
+    level: Annotated[str, typer.Option("--level", help="sector | grupo")] = "sector",
+) -> None:
+    """Insumos del mapa de pobreza y coropletas. / Poverty-map inputs and choropleths."""
+    from cbms.config import load_manifest
+    from cbms.errors import DB_003
+    from cbms.maps import export_map_inputs
+    from cbms.store import connect
+
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    database = db or spec_manifest.db
+    if not database.exists():
+        raise CbmsError(DB_003, path=database)
+    con = connect(database)
+    try:
+        report = export_map_inputs(con, spec_manifest, out, state.lang,
+                                   boundaries={level: boundaries} if boundaries else None,
+                                   code_property=code_property)
+    finally:
+        con.close()
+    for problem in report.problems:
+        console.warning(problem.message(state.lang))
+    for path in report.files:
+        console.info(f"  {path}")
 
 
 @app.command("run")

@@ -26,7 +26,8 @@ rounded; the demo only needs indicators in realistic ranges, not an estimate of 
   (S/ 446 total, S/ 251 extreme, per person per month) falls near 22 % (INEI, Evolución de la Pobreza
   Monetaria 2014-2023: Lima Metropolitana ~28 %; VES sits near the Lima Sur average).
 - Stunting: heights drawn from an approximate WHO 2006 length/height-for-age median and coefficient of
-  variation by month (interpolated from the published tables at 0, 3, 6, 9, 12, 18, 24, 36, 48, 60 months),
+  variation by month (interpolated from the published medians and -2 SD values at 0, 3, 6, 9, 12, 18, 24,
+  36, 48, 60 months; the exact LMS tables come with the indicators),
   with z ~ N(-0.55, 1.05) so that ~8-9 % fall below -2 SD (ENDES 2023: stunting under 5, Lima Metropolitana
   ~5 %, urban Peru ~7 %, national 11.5 %; the demo sits a little above Lima to make the indicator visible).
 - Unpaid work: women ~2.4x men's weekly hours of domestic and care work (INEI, Encuesta Nacional de Uso del
@@ -84,15 +85,15 @@ ORGS = ("comedor", "vaso_de_leche", "neighbourhood", "women", "parents", "youth"
 PROGRAMS = ("juntos", "pension65", "vaso_de_leche", "comedor", "qali_warma", "cuna_mas", "contigo")
 INSURANCE = ("sis", "essalud", "armed_forces", "private", "other")
 
-# approximate WHO 2006 length (< 24 months) / height (>= 24 months) for age: median cm and CV, by month
-_WHO_MONTHS = np.array([0, 3, 6, 9, 12, 18, 24, 36, 48, 60])
-_WHO_MEDIAN = {
-    "male": np.array([49.9, 61.4, 67.6, 72.0, 75.7, 82.3, 87.1, 96.1, 103.3, 110.0]),
-    "female": np.array([49.1, 59.8, 65.7, 70.1, 74.0, 80.7, 85.7, 95.1, 102.7, 109.4]),
-}
-_WHO_CV = {
-    "male": np.array([0.0379, 0.0341, 0.0333, 0.0336, 0.0344, 0.0357, 0.0368, 0.0388, 0.0404, 0.0418]),
-    "female": np.array([0.0379, 0.0350, 0.0347, 0.0352, 0.0359, 0.0372, 0.0381, 0.0399, 0.0414, 0.0427]),
+# approximate WHO 2006 length-for-age (0-24 months, lying) and height-for-age (24-60 months, standing):
+# median (cm) and coefficient of variation, the CV taken from the published median and -2 SD values
+_WHO = {
+    ("male", "length"): ([0, 3, 6, 9, 12, 18, 24], [49.9, 61.4, 67.6, 72.0, 75.7, 82.3, 87.8],
+                         [0.0381, 0.0334, 0.0318, 0.0313, 0.0310, 0.0328, 0.0348]),
+    ("male", "height"): ([24, 36, 48, 60], [87.1, 96.1, 103.3, 110.0], [0.0350, 0.0385, 0.0407, 0.0423]),
+    ("female", "length"): ([0, 3, 6, 9, 12, 18, 24], [49.1, 59.8, 65.7, 70.1, 74.0, 80.7, 86.4],
+                           [0.0377, 0.0351, 0.0342, 0.0342, 0.0345, 0.0359, 0.0370]),
+    ("female", "height"): ([24, 36, 48, 60], [85.7, 95.1, 102.7, 109.4], [0.0373, 0.0405, 0.0419, 0.0434]),
 }
 # rough median weight (kg) for length/height (cm), both sexes
 _WFH_CM = np.array([45, 50, 60, 70, 80, 90, 100, 110, 120])
@@ -532,10 +533,12 @@ def _children(m: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator) -> No
     age_days = (interview - birth).astype(int)
     months = age_days / 30.4375
     female = m["female"].to_numpy()
-    med = np.where(female, np.interp(months, _WHO_MONTHS, _WHO_MEDIAN["female"]),
-                   np.interp(months, _WHO_MONTHS, _WHO_MEDIAN["male"]))
-    cv = np.where(female, np.interp(months, _WHO_MONTHS, _WHO_CV["female"]),
-                  np.interp(months, _WHO_MONTHS, _WHO_CV["male"]))
+    med = np.zeros(k)
+    cv = np.zeros(k)
+    for (sex, kind), (at, median, coef) in _WHO.items():
+        rows = (female == (sex == "female")) & ((age_days < 731) == (kind == "length"))
+        med[rows] = np.interp(months[rows], at, median)
+        cv[rows] = np.interp(months[rows], at, coef)
     z = rng.normal(HAZ_MEAN, HAZ_SD, k)
     standardised = med * (1 + cv * z)  # length below 731 days, height from then on
     lying = np.where(age_days < 731, rng.random(k) < 0.95, rng.random(k) < 0.04)

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _TOKEN = re.compile(r"""
     \s*(?:
@@ -44,6 +46,8 @@ class Frame:
     position: np.ndarray | None = None  # 1-based position inside the parent repeat, per row
     today: float = 0.0  # days since epoch
     choice: Mapping[str, str] = field(default_factory=dict)  # bare names inside a choice_filter
+    # Set when `values` no longer change (validation): each reference is then read and converted once.
+    cache: dict[tuple[str, str], Any] | None = None
 
     def lookup(self, name: str) -> np.ndarray:
         if name in self.values:
@@ -59,6 +63,7 @@ class Val:
 
     kind: str
     data: np.ndarray
+    num: np.ndarray | None = None  # the numbers of a text column, when already known (cached references)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -174,17 +179,24 @@ def as_num(v: Val) -> np.ndarray:
         return v.data
     if v.kind == "b":
         return v.data.astype(float)
-    data = v.data
-    filled = data != ""
-    num = np.full(len(data), np.nan)
-    if filled.any():
-        num[filled] = pd.to_numeric(pd.Series(data[filled], dtype=object), errors="coerce").to_numpy(dtype=float)
-        dates = filled & np.isnan(num)  # dates compare as days since 1970-01-01
-        if dates.any():
-            d = pd.to_datetime(pd.Series(data[dates], dtype=object).str.slice(0, 10), errors="coerce",
-                               format="%Y-%m-%d")
-            num[dates] = (d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float)
-    return num
+    if v.num is not None:
+        return v.num
+    return _as_num(v.data)
+
+
+def _as_num(data: np.ndarray) -> np.ndarray:
+    """Text to numbers, column at a time (pyarrow): plain numbers, then YYYY-MM-DD dates as days since 1970."""
+    text = pa.array(data, type=pa.string(), from_pandas=True)
+    number = pc.match_substring_regex(text, r"^\s*[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*$")
+    num = pc.if_else(number, pc.cast(pc.if_else(number, pc.utf8_trim_whitespace(text), "0"), pa.float64()), None)
+    is_date = pc.and_(pc.invert(pc.fill_null(number, False)),
+                      pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"), False))
+    if pc.any(is_date).as_py():
+        day = pc.strptime(pc.utf8_slice_codeunits(pc.if_else(is_date, text, "1970-01-01"), 0, 10),
+                          format="%Y-%m-%d", unit="s", error_is_null=True)
+        days = pc.divide(pc.cast(pc.cast(day, pa.int64()), pa.float64()), 86400.0)
+        num = pc.if_else(is_date, days, num)
+    return np.asarray(num.to_numpy(zero_copy_only=False), dtype=float)
 
 
 def as_str(v: Val) -> np.ndarray:
@@ -243,7 +255,13 @@ class _Eval:
         if tag == "str":
             return self.full("s", node[1])
         if tag == "ref":
-            return Val("s", _strings(self.f.lookup(node[1])))
+            cache = self.f.cache
+            if cache is None:
+                return Val("s", _strings(self.f.lookup(node[1])))
+            if ("s", node[1]) not in cache:
+                text = _strings(self.f.lookup(node[1]))
+                cache[("s", node[1])] = Val("s", text, _as_num(text))
+            return cache[("s", node[1])]  # type: ignore[no-any-return]
         if tag == "dot":
             if self.dot is None:
                 raise Unsupported("'.' outside a constraint")
@@ -307,15 +325,20 @@ class _Eval:
 def _selected(e: _Eval, a: list[Val]) -> Val:
     hay, needle = as_str(a[0]), as_str(a[1])
     if len(needle) and (needle == needle[0]).all():  # selected(${x}, 'code'): one code for every row
-        padded = pd.Series(" " + hay + " ", dtype=object)
-        return Val("b", padded.str.contains(f" {needle[0]} ", regex=False).to_numpy(dtype=bool))
+        text = pa.array(hay, pa.string(), from_pandas=True)
+        found = pc.match_substring_regex(text, f"(?:^|\\s){re.escape(str(needle[0]))}(?:\\s|$)")
+        return Val("b", pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(bool))
     if len(hay) and (hay == hay[0]).all():  # selected('a b c', ${x}): a fixed list
         return Val("b", np.isin(needle, str(hay[0]).split()))
     return Val("b", np.array([n in h.split() for h, n in zip(hay, needle, strict=True)], dtype=bool))
 
 
 def _count_selected(e: _Eval, a: list[Val]) -> Val:
-    return Val("n", pd.Series(as_str(a[0]), dtype=object).str.split().str.len().fillna(0).to_numpy(float))
+    words = pc.split_pattern_regex(pc.utf8_trim_whitespace(pa.array(as_str(a[0]), pa.string(), from_pandas=True)),
+                                   r"\s+")
+    count = pc.list_value_length(words)
+    empty = pc.equal(pc.utf8_length(pc.list_element(words, 0)), 0)
+    return Val("n", pc.if_else(empty, 0, count).to_numpy(zero_copy_only=False).astype(float))
 
 
 def _regex(e: _Eval, a: list[Val]) -> Val:

@@ -10,8 +10,10 @@ import math
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon
@@ -21,7 +23,7 @@ from cbms.report.geo import Ring
 from cbms.report.settings import ProfileLayout
 
 CM = 1 / 2.54
-STYLE = {
+STYLE: dict[Any, Any] = {  # matplotlib types its keys as literals
     "svg.fonttype": "none",  # text stays text: WeasyPrint sets it in the page's font, and it stays searchable
     "svg.hashsalt": "cbms",  # the same chart gives the same bytes
     "font.family": "DejaVu Sans",
@@ -56,7 +58,7 @@ def _figure(width_cm: float, height_cm: float) -> Figure:
         return Figure(figsize=(width_cm * CM, height_cm * CM))
 
 
-def _bars(ax: object, bars: Sequence[Bar], scale: Sequence[float], layout: ProfileLayout,
+def _bars(ax: Axes, bars: Sequence[Bar], scale: Sequence[float], layout: ProfileLayout,
           offset: float = 0.0) -> None:
     """Women above men for each bar; `scale` divides each pair's lengths (1 for a shared axis)."""
     colours, hatch = layout.colours, layout.hatch
@@ -66,17 +68,18 @@ def _bars(ax: object, bars: Sequence[Bar], scale: Sequence[float], layout: Profi
         for value, text, dy, who in ((bar.women, bar.women_text, height / 2, "women"),
                                      (bar.men, bar.men_text, -height / 2, "men")):
             length = (value or 0.0) / k if k else 0.0
-            ax.barh(y + dy, length, height=height * 0.92, color=colours[who], hatch=hatch[who] or None,  # type: ignore[attr-defined]
+            ax.barh(y + dy, length, height=height * 0.92, color=colours[who], hatch=hatch[who] or None,
                     edgecolor=colours["edge"] if who == "men" else colours[who], linewidth=0.4)
-            ax.text(length + offset, y + dy, " " + text, va="center", ha="left", fontsize=6.5,  # type: ignore[attr-defined]
+            ax.text(length + offset, y + dy, " " + text, va="center", ha="left", fontsize=6.5,
                     color=colours["text"])
 
 
-def _legend(ax: object, labels: tuple[str, str], layout: ProfileLayout, columns: int = 2) -> None:
-    handles = [Patch(facecolor=layout.colours["women"], edgecolor=layout.colours["women"], label=labels[0]),
-               Patch(facecolor=layout.colours["men"], edgecolor=layout.colours["edge"], hatch=layout.hatch["men"] or None,
+def _legend(ax: Axes, labels: tuple[str, str], layout: ProfileLayout, columns: int = 2) -> None:
+    colours = layout.colours
+    handles = [Patch(facecolor=colours["women"], edgecolor=colours["women"], label=labels[0]),
+               Patch(facecolor=colours["men"], edgecolor=colours["edge"], hatch=layout.hatch["men"] or None,
                      linewidth=0.4, label=labels[1])]
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=columns, frameon=False,  # type: ignore[attr-defined]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=columns, frameon=False,
               fontsize=7, handlelength=1.6, borderaxespad=0.2)
 
 

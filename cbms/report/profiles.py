@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import jinja2
@@ -22,8 +21,21 @@ from cbms.report.geo import Boundaries, read_boundaries
 from cbms.report.mart import Area, Indicator, Mart, read_mart
 from cbms.report.settings import Settings, load_settings
 from cbms.report.tables import (
-    DECIMALS, NOT_APPLICABLE, RATIO_DECIMALS, SUPPRESSED, Pair, Shown, TopGap, domains, indicators_of, number_text,
-    pair, shown, shown_text, top_gaps, unit_label,
+    DECIMALS,
+    NOT_APPLICABLE,
+    RATIO_DECIMALS,
+    SUPPRESSED,
+    Pair,
+    Shown,
+    TopGap,
+    domains,
+    indicators_of,
+    number_text,
+    pair,
+    shown,
+    shown_text,
+    top_gaps,
+    unit_label,
 )
 
 TEMPLATE = "profile.html.j2"
@@ -163,6 +175,12 @@ def _header(text: str) -> str:
     return f"{head}\n({rest.replace(' ', NBSP).replace('/', '/' + WORD_JOINER)}" if sep else text
 
 
+def _tick(value: float, lang: Lang) -> str:
+    """An axis tick with as few decimals as it needs (0 / 0,25 / 10), in the profile's language."""
+    decimals = next((d for d in range(3) if abs(round(value, d) - value) < 1e-9), 2)
+    return number_text(value, decimals, lang)
+
+
 def _gap_css(p: Pair | None) -> str:
     if p is None:
         return "num"
@@ -208,22 +226,23 @@ def _section(w: _Writer, area: Area, domain: str) -> Section:
                     bars[kind].append(_bar(w, indicator, p))
             cells.append(Cell(other, "num sup" if other == SUPPRESSED else "num cmp"))
             lines.append(Line(indicator.id, indicator.name(lang), unit_label(settings, indicator, lang), tuple(cells)))
-        if kind is None:
-            title, headers = w.word("area_only_table"), (own, compare)
-        else:
-            keys = kinds[kind]
-            title, headers = w.word(keys[0]), (own, *(w.word(k) for k in keys[1:]), compare)
+        headers: tuple[str, ...] = (own, compare)
+        title = w.word("area_only_table")
+        if kind is not None:
+            title, *pair_words = kinds[kind]
+            title = w.word(title)
+            headers = (own, *(w.word(k) for k in pair_words), compare)
         blocks.append(Block(title, tuple(_header(h) for h in (w.word("indicator"), w.word("unit"), *headers)),
                             tuple(lines)))
     chart = alt = None
     minimum = settings.profile.chart_min_bars
-    for kind, keys, title in (("sex", ("women", "men"), "chart_title"),
-                              ("head_sex", ("female_head", "male_head"), "chart_title_head")):
+    for kind, legend, chart_title in (("sex", ("women", "men"), "chart_title"),
+                                      ("head_sex", ("female_head", "male_head"), "chart_title_head")):
         published = [b for b in bars[kind] if b.women is not None or b.men is not None]
         if len(published) >= minimum and any(b.women or b.men for b in published):  # all zero: nothing to see
-            chart = charts.pair_chart(bars[kind], (w.word(keys[0]), w.word(keys[1])), settings.profile,
-                                      lambda x: number_text(x, 0, lang))
-            alt = f"{settings.domain(domain, lang)}: {w.word(title)}"
+            chart = charts.pair_chart(bars[kind], (w.word(legend[0]), w.word(legend[1])), settings.profile,
+                                      lambda x: _tick(x, lang))
+            alt = f"{settings.domain(domain, lang)}: {w.word(chart_title)}"
             break
     return Section(settings.domain(domain, lang), tuple(blocks), chart, alt or "")
 
@@ -259,7 +278,7 @@ def _classes(values: Mapping[str, Shown], palette: tuple[str, ...]) -> tuple[dic
 
 def _map(w: _Writer, area: Area, boundaries: Boundaries | None, problems: list[CbmsError]) -> tuple[str | None,
                                                                                                     str, list[str]]:
-    settings, mart, layout = w.settings, w.mart, w.settings.profile
+    mart, layout = w.mart, w.settings.profile
     notes = [w.word("map_illustrative")] if boundaries and boundaries.illustrative else []
     if area.level == "district":
         indicator = next((i for i in mart.indicators if i.id == layout.map_indicator), None)
@@ -329,9 +348,9 @@ def build_page(mart: Mart, settings: Settings, manifest: Manifest, area: Area, l
             value = shown(mart.cell(indicator_id, area.code))
             figures.append(Figure(indicator.name(lang), w.value(value, indicator, indicator.value_unit == "percent")))
     gaps = top_gaps(mart, settings, area.code, layout.top_gaps)
-    gap_chart = charts.gap_chart([charts.Bar(g.indicator.name(lang), g.women, g.men, w.value(g.women, g.indicator, True),
-                                             w.value(g.men, g.indicator, True)) for g in gaps],
-                                 (w.word("women"), w.word("men")), layout) if gaps else None
+    bars = [charts.Bar(g.indicator.name(lang), g.women, g.men, w.value(g.women, g.indicator, True),
+                       w.value(g.men, g.indicator, True)) for g in gaps]
+    gap_chart = charts.gap_chart(bars, (w.word("women"), w.word("men")), layout) if gaps else None
     problems: list[CbmsError] = []
     image, map_title, map_notes = _map(w, area, boundaries, problems)
     notes = [w.word("suppressed_note", min_cell=manifest.min_cell, min_cell_sensitive=manifest.min_cell_sensitive),
@@ -368,9 +387,16 @@ def environment(folder: Path) -> jinja2.Environment:
 
 
 def _template_error(folder: Path, exc: jinja2.TemplateError) -> CbmsError:
-    line = getattr(exc, "lineno", None) or "?"
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or folder / TEMPLATE
-    return CbmsError(REP_004, path=name, line=line, reason=" ".join(str(exc.message or exc).split()))
+    """REP_004 with the template's line: a syntax error carries it; a runtime one is found in the traceback, where
+    jinja2 puts the template's own frame."""
+    path = str(getattr(exc, "filename", None) or folder / TEMPLATE)
+    line = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while line is None and tb is not None:
+        if tb.tb_frame.f_code.co_filename == path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return CbmsError(REP_004, path=path, line=line or "?", reason=" ".join(str(exc.message or exc).split()))
 
 
 def render_html(template: jinja2.Template, page: Page) -> str:

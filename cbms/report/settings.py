@@ -131,8 +131,8 @@ def _number(path: Path, key: str, value: object) -> float:
 
 
 def _texts(path: Path, key: str, value: object) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) and value[lang] for lang in ("es",
-                                                                                                            "en")):
+    if not isinstance(value, dict) or set(value) != {"es", "en"} or not all(
+            isinstance(value[lang], str) and value[lang] for lang in ("es", "en")):
         raise _bad(path, key, value, "{es: texto, en: text}", "{es: texto, en: text}")
     return {"es": value["es"], "en": value["en"]}
 

@@ -106,10 +106,11 @@ def domain_rows(mart: Mart, settings: Settings, domain: str, areas: list[Area]) 
         if indicator.pair is None:
             continue
         pairs = [pair(mart, settings, indicator, a.code) for a in areas]
+        kind: Kind
         for kind in ("women", "men", "gap", "ratio"):
             values = tuple(getattr(p, kind) if p else NOT_APPLICABLE for p in pairs)
             behind = tuple(p.behind if p and kind == "gap" else 0 for p in pairs)
-            rows.append(Row(indicator, kind, values, behind))  # type: ignore[arg-type]
+            rows.append(Row(indicator, kind, values, behind))
     return rows
 
 
@@ -133,10 +134,8 @@ def top_gaps(mart: Mart, settings: Settings, area: str, count: int) -> list[TopG
         if not indicator.computed or indicator.pair != "sex":
             continue
         p = pair(mart, settings, indicator, area)
-        if p is None or not p.behind:
-            continue
-        assert isinstance(p.women, float) and isinstance(p.men, float) and isinstance(p.gap, float)
-        found.append(TopGap(indicator, p.women, p.men, p.gap, p.behind, p.score))
+        if p is not None and p.behind and isinstance(p.women, float) and isinstance(p.men, float):
+            found.append(TopGap(indicator, p.women, p.men, p.women - p.men, p.behind, p.score))
     found.sort(key=lambda g: (-g.score, g.indicator.order))
     return found[:count]
 

@@ -21,7 +21,7 @@ from cbms.errors import Lang
 from cbms.report.files import publish
 from cbms.report.mart import Area, Mart, read_mart
 from cbms.report.settings import Settings, load_settings
-from cbms.report.tables import Row, domain_rows, domains, indicators_of, unit_label
+from cbms.report.tables import Row, Shown, domain_rows, domains, indicators_of, unit_label
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 FILE_UNSAFE = re.compile(r"[^\w.-]+")
@@ -170,7 +170,7 @@ def _domain_sheet(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manif
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def _width_probe(value: object) -> str:
+def _width_probe(value: Shown) -> str:
     """How wide a value shows: numbers with separators and one or three decimals, at most."""
     return value if isinstance(value, str) else f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
 
@@ -204,7 +204,7 @@ def _cover(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, la
     r += 2
     _put(ws, r, 1, word("how_to_read", lang), font=BOLD)
     for note in [*_notes(settings, manifest, lang, households=True), word("more_detail", lang),
-                 word("no_personal_data", lang)]:
+                 word("no_personal_data_workbook", lang)]:
         r += 1
         _put(ws, r, 1, note, font=style.font)
     spreadsheet.set_widths(ws, [34, 90])

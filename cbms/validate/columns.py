@@ -15,6 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 from cbms.demo.xpath import Frame, Unsupported, days, truth
 from cbms.errors import VAL_001, VAL_002, VAL_003, VAL_004, VAL_005, VAL_006, Detail
@@ -27,15 +29,16 @@ from cbms.validate.stage import questions_by_column
 log = logging.getLogger(__name__)
 
 CHECKED_TYPES = frozenset({"integer", "decimal", "date", "select_one", "select_multiple", "text", "geopoint"})
-PATTERNS: Mapping[str, re.Pattern[str]] = {
-    "integer": re.compile(r"-?\d+"),
-    "decimal": re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"),
-    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
-    "geopoint": re.compile(r"-?\d+(\.\d+)?( -?\d+(\.\d+)?){1,3}"),
+PATTERNS: Mapping[str, str] = {  # whole-value regexes (RE2 syntax: run by pyarrow on the whole column at once)
+    "integer": r"^-?[0-9]+$",
+    "decimal": r"^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "geopoint": r"^-?[0-9]+(?:\.[0-9]+)?(?: -?[0-9]+(?:\.[0-9]+)?){1,3}$",
 }
 TYPE_WORDS = {"integer": ("un número entero", "a whole number"), "decimal": ("un número", "a number"),
               "date": ("una fecha AAAA-MM-DD", "a YYYY-MM-DD date"),
               "geopoint": ("un punto GPS", "a GPS point")}
+ARROW_STRING = pd.ArrowDtype(pyarrow.string())
 DROPS = frozenset({"VAL_001", "VAL_002", "VAL_003", "VAL_005", "VAL_006"})  # the answer is left out
 _POSITION = re.compile(r"\[(\d+)\]$")
 
@@ -59,17 +62,18 @@ def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec) -> dict[str, Le
         columns = ", ".join(quote(c) for c in ("_submission_key", "_row_key", "_parent_key", *fields))
         where = ("" if parent is None else
                  f" WHERE _parent_key IN (SELECT _row_key FROM raw.{quote(parent)})")
-        data = con.sql(f"SELECT {columns} FROM raw.{quote(level)}{where} ORDER BY _row_key").df()
-        values = {questions[level][c].name: data[c].to_numpy(dtype=object, na_value=None) for c in fields}
+        table = con.sql(f"SELECT {columns} FROM raw.{quote(level)}{where} ORDER BY _row_key").to_arrow_table()
+        data = table.to_pandas(types_mapper=lambda _: ARROW_STRING)
+        values = {questions[level][c].name: table.column(c).to_numpy(zero_copy_only=False) for c in fields}
         if parent is None:
-            frame = Frame(values=values, n=len(data), today=today)
+            frame = Frame(values=values, n=len(data), today=today, cache={})
         else:
             up = levels[parent]
             index = pd.Index(up.data["_row_key"])
             parent_row = index.get_indexer(data["_parent_key"])
             position = data["_row_key"].str.extract(_POSITION, expand=False).astype(float).fillna(1).to_numpy(int)
             frame = Frame(values=values, n=len(data), parent=up.frame, parent_row=parent_row, position=position,
-                          today=today)
+                          today=today, cache={})
         levels[level] = Level(level, data, frame)
     return levels
 
@@ -83,11 +87,14 @@ def _mask(expr: str | None, frame: Frame, what: str, q: Question, dot: np.ndarra
         return np.ones(frame.n, dtype=bool)
 
 
-def _relevant(q: Question, frame: Frame) -> np.ndarray:
+def _relevant(q: Question, frame: Frame, cache: dict[str, np.ndarray]) -> np.ndarray:
+    """Where the question was asked: its own relevance and its groups' (each expression evaluated once)."""
     mask = np.ones(frame.n, dtype=bool)
     for expr in (*q.relevant_chain, q.relevant):
         if expr:
-            mask &= _mask(expr, frame, "relevance", q)
+            if expr not in cache:
+                cache[expr] = _mask(expr, frame, "relevance", q)
+            mask &= cache[expr]
     return mask
 
 
@@ -100,36 +107,56 @@ def _series_check(ok: Callable[[pd.Series], pd.Series], code: str, ignore_na: bo
     return pa.Check(ok, name=code, ignore_na=ignore_na)
 
 
-def _column_checks(form: FormSpec, q: Question, frame: Frame) -> list[pa.Check]:
+def _arrow(values: pd.Series) -> pyarrow.Array:
+    return pyarrow.array(values, type=pyarrow.string(), from_pandas=True)
+
+
+def _matches(values: pd.Series, pattern: str) -> pd.Series:
+    """Whole-value regex match, vectorised by pyarrow over the column, False for empty."""
+    hit = pc.fill_null(pc.match_substring_regex(_arrow(values), pattern), False)
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=values.index)
+
+
+def _tokens_regex(codes: set[str]) -> str:
+    """A select_multiple answer made only of these codes, space-separated."""
+    one = "(?:" + "|".join(re.escape(c) for c in sorted(codes)) + ")"
+    return f"^{one}(?: {one})*$"
+
+
+def _none_with_other(values: pd.Series) -> pd.Series:
+    text = _arrow(values)
+    both = pc.and_(pc.match_substring_regex(text, r"(?:^| )none(?: |$)"), pc.match_substring(text, " "))
+    return pd.Series(pc.fill_null(both, False).to_numpy(zero_copy_only=False), index=values.index)
+
+
+def _column_checks(form: FormSpec, q: Question, frame: Frame, cache: dict[str, np.ndarray]) -> list[pa.Check]:
     """The pandera checks of one question: each is named by its VAL_ code."""
     checks: list[pa.Check] = []
     pattern = PATTERNS.get(q.type)
     if pattern is not None:
-        checks.append(_series_check(lambda s, p=pattern: s.str.fullmatch(p), "VAL_001"))
+        checks.append(_series_check(lambda s, p=pattern: _matches(s, p), "VAL_001"))
     if q.type == "date":
         checks.append(_series_check(
-            lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna() | ~s.str.fullmatch(
-                PATTERNS["date"]), "VAL_001"))
+            lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna() | ~_matches(s, PATTERNS["date"]),
+            "VAL_001"))
     codes = _codes(form, q)
     if codes is not None and q.type == "select_one":
         checks.append(_series_check(lambda s, c=codes: s.isin(c), "VAL_002"))
     if codes is not None and q.type == "select_multiple":
-        checks.append(_series_check(
-            lambda s, c=codes: s.str.split().map(lambda tokens: set(tokens) <= c), "VAL_002"))
+        checks.append(_series_check(lambda s, p=_tokens_regex(codes): _matches(s, p), "VAL_002"))
         if "none" in codes:
-            checks.append(_series_check(
-                lambda s: ~s.str.split().map(lambda t: "none" in t and len(t) > 1), "VAL_005"))
+            checks.append(_series_check(lambda s: ~_none_with_other(s), "VAL_005"))
     values = frame.values[q.name]
-    filled = np.array([v is not None for v in values], dtype=bool)
-    relevant = _relevant(q, frame)
+    series = pd.Series(values, dtype=ARROW_STRING)
+    filled = series.notna().to_numpy(bool)
+    relevant = _relevant(q, frame, cache)
     if q.constraint:
         well_typed = filled & (np.ones(frame.n, dtype=bool) if pattern is None else
-                               pd.Series(values, dtype=object).fillna("").str.fullmatch(pattern).to_numpy(bool))
+                               _matches(series, pattern).to_numpy(bool))
         passes = _mask(q.constraint, frame, "constraint", q, dot=values)
         bad = well_typed & relevant & ~passes  # as on the phone: only answers to questions asked
         if "none" in (codes or set()):
-            bad &= ~pd.Series(values, dtype=object).fillna("").str.split().map(
-                lambda t: "none" in t and len(t) > 1).to_numpy(bool)
+            bad &= ~_none_with_other(series).to_numpy(bool)
         checks.append(_series_check(lambda s, b=bad: pd.Series(~b, index=s.index), "VAL_003", ignore_na=False))
     if q.required or q.required_if:
         needed = relevant & (True if q.required else _mask(q.required_if, frame, "required", q))
@@ -172,10 +199,11 @@ def column_issues(con: duckdb.DuckDBPyConnection, form: FormSpec, rules: Rules) 
         if data.frame.n == 0:
             continue
         checked = {c: q for c, q in questions[level].items() if q.type in CHECKED_TYPES}
+        cache: dict[str, np.ndarray] = {}
         schema = pa.DataFrameSchema(
-            {c: pa.Column(nullable=True, checks=_column_checks(form, q, data.frame)) for c, q in checked.items()},
-            strict=False)
-        frame = data.data[list(checked)].astype(object).where(data.data[list(checked)].notna(), None)
+            {c: pa.Column(nullable=True, checks=_column_checks(form, q, data.frame, cache))
+             for c, q in checked.items()}, strict=False)
+        frame = data.data[list(checked)].astype(ARROW_STRING)
         try:
             schema.validate(frame, lazy=True)
             continue

@@ -1,0 +1,109 @@
+"""The indicator workbook: its cells against a golden CSV dump, formats, frozen headers, print setup, the colour
+on gaps where women are behind, no formula and no personal data, and LibreOffice opening it without a repair."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cbms.report import write_workbook
+from cbms.report.settings import load_settings
+from tests.report.conftest import CATALOGUE, write_mart
+from tests.report.golden import check, workbook_text
+
+COLOURS = load_settings().workbook.colours
+MARKS = {COLOURS["behind"]: "[!]", COLOURS["far_behind"]: "[!!]"}  # a gap where women are behind (light, strong)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_workbook_matches_golden(con, manifest, tmp_path: Path, lang: str) -> None:
+    path = write_workbook(con, manifest, tmp_path, lang)  # type: ignore[arg-type]
+    assert path.name == {"es": "indicadores_ves-2025.xlsx", "en": "indicators_ves-2025.xlsx"}[lang]
+    check(f"workbook_{lang}.csv", workbook_text(path, MARKS))
+
+
+def test_sheets_formats_and_layout(con, manifest, tmp_path: Path) -> None:
+    book = load_workbook(write_workbook(con, manifest, tmp_path))
+    assert book.sheetnames == ["Portada", "Demografía y género", "Pobreza monetaria", "Salud y nutrición",
+                               "Vivienda y servicios", "Metadatos"]
+    ws = book["Pobreza monetaria"]
+    assert ws.freeze_panes == "E4"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    header = [c.value for c in ws[3]]
+    assert header[:5] == ["Código", "Indicador", "Unidad", "Grupo", "Distrito\nVilla El Salvador"]
+    rows = {(r[0].value, r[3].value): r for r in ws.iter_rows(min_row=4) if r[0].value == "POV_01"}
+    total, gap, ratio = rows[("POV_01", "Total")], rows[("POV_01", "Brecha (M − H)")], rows[("POV_01", "Razón (M/H)")]
+    assert [c.value for c in total[4:7]] == [25.0, 20.0, 27.5]
+    assert total[4].number_format == "0.0"
+    assert [c.value for c in gap[4:7]] == [10.0, 4.0, "x"]
+    assert gap[4].number_format == "+0.0;-0.0;0.0"
+    assert ratio[4].value == 1.5 and ratio[4].number_format == "0.00"
+    assert gap[4].fill.start_color.rgb == "FF" + COLOURS["far_behind"]
+    assert gap[5].fill.start_color.rgb == "FF" + COLOURS["behind"]
+    population = next(r for r in book["Demografía y género"].iter_rows(min_row=4) if r[0].value == "DEM_01")
+    assert population[4].value == 1000 and population[4].number_format == "#,##0"
+    footnotes = [r[0].value for r in ws.iter_rows(min_row=ws.max_row - 8) if isinstance(r[0].value, str)]
+    assert any(note.startswith("x: dato no publicado") for note in footnotes)
+
+
+def test_true_zero_shows_zero_and_suppressed_shows_x(con, manifest, tmp_path: Path) -> None:
+    book = load_workbook(write_workbook(con, manifest, tmp_path))
+    health = {r[3].value: r for r in book["Salud y nutrición"].iter_rows(min_row=4) if r[0].value == "HEA_01"}
+    assert health["Mujeres"][6].value == 0  # S02: a true zero, published
+    demography = next(r for r in book["Demografía y género"].iter_rows(min_row=4) if r[0].value == "DEM_02")
+    assert demography[6].value == "x"  # n = 4 < 5
+
+
+def test_text_that_looks_like_a_formula_is_neutralised(con, manifest, tmp_path: Path) -> None:
+    hostile = [(c[0], c[1], c[2], "=HYPERLINK(\"http://x\",\"y\")" if c[0] == "POV_01" else c[3], *c[4:])
+               for c in CATALOGUE]
+    write_mart(con, catalogue=hostile)
+    geography = manifest.geography
+    assert geography is not None
+    geography.write_text(geography.read_text(encoding="utf-8").replace("Primer Sector", "@SUM(1+1)"),
+                         encoding="utf-8")
+    path = write_workbook(con, dataclasses.replace(manifest, round_name="+cmd|' /C calc'!A0"), tmp_path)
+    book = load_workbook(path)
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@")), (ws.title, cell.coordinate, cell.value)
+    names = [c.value for c in book["Pobreza monetaria"]["B"] if c.value]
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in names
+
+
+def test_no_personal_data(con, manifest, tmp_path: Path) -> None:
+    text = workbook_text(write_workbook(con, manifest, tmp_path), {})
+    assert "Rosa" not in text and "987654321" not in text
+    assert "/home/ana" not in text  # the export's folder is not the reader's business; its file name is
+    assert "cbms_grb_hogar.zip" in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_every_sheet_without_repair(con, manifest, tmp_path: Path) -> None:
+    path = write_workbook(con, manifest, tmp_path / "book")
+    out = tmp_path / "csv"
+    # 44,34,UTF8,1,,0,false,true,true,false,false,-1: comma, quote, UTF-8, ..., -1 = every sheet to its own file
+    result = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--convert-to",
+         'csv:Text - txt - csv (StarCalc):44,34,UTF8,1,,0,false,true,true,false,false,-1', "--outdir", str(out),
+         str(path)], capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "repair" not in (result.stdout + result.stderr).lower()
+    files = sorted(out.glob("*.csv"))
+    assert len(files) == 6, (result.stdout, result.stderr, files)
+    poverty = next(f for f in files if "Pobreza" in f.name)
+    rows = list(csv.reader(poverty.open(encoding="utf-8")))
+    gap = next(r for r in rows if r[:1] == ["POV_01"] and r[3] == "Brecha (M − H)")
+    assert gap[4:7] == ["+10.0", "+4.0", "x"]
+    assert load_workbook(path).sheetnames[0] == "Portada"  # and openpyxl reads it back
