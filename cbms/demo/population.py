@@ -516,7 +516,8 @@ def _children(m: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator) -> No
     k = len(m)
     u5 = age < 5
     interview = hh["interview_date"].to_numpy().astype("datetime64[D]")[m["hh"].to_numpy()]
-    days = np.floor((age + rng.random(k)) * 365.25).astype(int)
+    # at most 363 days past the birthday: never a full year more, leap days or not
+    days = np.floor(age * 365.25 + rng.random(k) * 363).astype(int)
     birth = interview - days.astype("timedelta64[D]")
     # completed years from the dates themselves, so age and birth date always agree
     by = birth.astype("datetime64[Y]").astype(int) + 1970

@@ -69,13 +69,12 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, man
     skipped = tuple(i.id for i in catalogue.indicators if i not in chosen)
     union = " UNION ALL ".join(unit_select(i) for i in chosen) or (
         f"SELECT * FROM ({unit_select(catalogue.indicators[0])}) WHERE FALSE")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ind_units AS {union}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ind_fine AS
         SELECT indicator_id, district, sector, grupo, {', '.join(BREAKDOWNS)},
                sum(weight * num) FILTER (WHERE known) AS num, sum(weight * den) FILTER (WHERE known) AS den,
                count(*) FILTER (WHERE known) AS n, count(*) FILTER (WHERE NOT known) AS n_missing
-        FROM ind_units GROUP BY ALL""")
+        FROM ({union}) GROUP BY ALL""")
     allowed = [(i.id, c) for i in chosen for c in combos(i, catalogue)]
     con.register("combos_in", pa.table({"indicator_id": pa.array([a for a, _ in allowed], pa.string()),
                                         "combo": pa.array([c for _, c in allowed], pa.string())}))

@@ -5,6 +5,7 @@ jinja2 (reports/profile.html.j2) -> HTML -> WeasyPrint; a problem with one profi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ import jinja2
 import markupsafe
 
 from cbms.config import Manifest
-from cbms.errors import REP_004, REP_005, REP_008, REP_009, CbmsError, Lang
+from cbms.errors import CLI_001, LANGS, REP_004, REP_005, REP_008, REP_009, CbmsError, Lang
 from cbms.report import charts
 from cbms.report.files import publish
 from cbms.report.geo import Boundaries, read_boundaries
@@ -410,6 +411,8 @@ def write_profiles(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path
     (`out/profiles` in English). Returns the files written, with `.problems`: an area without data, a template
     error, boundaries that cannot be drawn, a PDF that could not be written. Those never stop the other
     profiles; only a database without indicators raises (REP_003)."""
+    if lang not in LANGS:
+        raise CbmsError(CLI_001, lang=lang)
     settings = load_settings()
     mart = read_mart(con, manifest)
     written = Written()
@@ -447,7 +450,7 @@ def write_profiles(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path
             return written  # the same template fails every area the same way
         target = folder / file_name(settings, area, lang)
         try:
-            written.append(publish(target, lambda path, html=html: engine.write(html, path)))  # type: ignore[misc]
+            written.append(publish(target, functools.partial(engine.write, html)))
         except CbmsError as exc:
             written.problems.append(exc)
             return written  # the folder cannot be written: no other profile can be either

@@ -4,6 +4,7 @@ women, men, gap and ratio), and a metadata sheet (definitions, poverty lines, th
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cbms import spreadsheet
 from cbms.config import Manifest
-from cbms.errors import Lang
+from cbms.errors import CLI_001, LANGS, CbmsError, Lang
 from cbms.report.files import publish
 from cbms.report.mart import Area, Mart, read_mart
 from cbms.report.settings import Settings, load_settings
@@ -33,6 +34,7 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 THIN = Side(style="thin", color="FFBFBFBF")
 TOP_RULE = Border(top=THIN)
+LINE_HEIGHT = 1.3  # a wrapped line's height, in points per point of font size
 TITLE_ROW, HEADER_ROW = 1, 3  # a domain sheet: title, blank, header, data
 FIXED_COLUMNS = 4  # code, indicator, unit, group
 
@@ -81,6 +83,32 @@ def _put(ws: Worksheet, row: int, column: int, value: object, font: Font | None 
     return cell
 
 
+def _lines(text: object, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` characters wide (a little pessimistic: better a row a bit tall
+    than a line cut off)."""
+    if not isinstance(text, str) or not text:
+        return 1
+    per_line = max(width - 2.0, 1.0)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _fit_row(ws: Worksheet, row: int, cells: Sequence[tuple[object, float]], size: float) -> None:
+    """Set a row's height to its tallest wrapped text: neither Excel nor LibreOffice reliably grows rows of a file
+    they did not write themselves."""
+    lines = max((_lines(text, width) for text, width in cells), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = round(lines * size * LINE_HEIGHT, 1)
+
+
+def _span(ws: Worksheet, row: int, first: int, last: int, value: object, font: Font, size: float,
+          widths: Sequence[float]) -> None:
+    """A wrapped text over columns first..last (merged), its row as tall as the text needs."""
+    _put(ws, row, first, value, font=font, alignment=WRAP_TOP)
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    _fit_row(ws, row, [(spreadsheet.safe_value(value), sum(widths[first - 1:last]))], size)
+
+
 def _area_header(area: Area, settings: Settings, lang: Lang) -> str:
     if area.level == "district":
         return f"{settings.word('district', lang)}\n{area.name}"
@@ -123,6 +151,12 @@ def _domain_sheet(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manif
     widths = settings.workbook.widths
     headers = [settings.word("code", lang), settings.word("indicator", lang), settings.word("unit", lang),
                settings.word("group", lang), *(_area_header(a, settings, lang) for a in areas)]
+    area_widths = spreadsheet.fit_widths(headers[FIXED_COLUMNS:], [[_width_probe(v) for v in row.values]
+                                                                   for row in rows])
+    column_widths = [max(9.0, len(rows[0].indicator.id) + 3.0 if rows else 9.0), widths["indicator"],
+                     widths["unit"], widths["group"],
+                     *(min(max(w, widths["area_min"]), widths["area_max"]) for w in area_widths)]
+    size = style.layout.font_size
     _put(ws, TITLE_ROW, 1, f"{settings.domain(domain, lang)} — {mart.district.name}", font=TITLE_FONT)
     _put(ws, TITLE_ROW + 1, 1, manifest.round_name, font=GREY)
     for column, label in enumerate(headers, 1):
@@ -135,6 +169,8 @@ def _domain_sheet(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manif
         fill = style.total if total else None
         _put(ws, r, 1, row.indicator.id, font=style.font if total else GREY, fill=fill)
         _put(ws, r, 2, row.indicator.name(lang) if total else None, font=style.bold, fill=fill, alignment=WRAP_TOP)
+        if total:
+            _fit_row(ws, r, [(row.indicator.name(lang), column_widths[1])], size)
         _put(ws, r, 3, unit_label(settings, row.indicator, lang) if total else None, font=style.font, fill=fill)
         _put(ws, r, 4, _group_label(row, settings, lang), font=style.font, fill=fill)
         number_format = _number_format(row, style)
@@ -149,20 +185,17 @@ def _domain_sheet(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manif
                 ws.cell(row=r, column=column).border = TOP_RULE
     households = any(i.pair == "head_sex" for i in indicators_of(mart, domain))
     r += 1
+    last = len(headers)
     for note in _notes(settings, manifest, lang, households):
         r += 1
-        _put(ws, r, 1, note, font=GREY)
+        _span(ws, r, 1, last, note, GREY, size, column_widths)
     r += 1
-    for level, size in ((1, settings.noticeable), (2, settings.large)):
+    for level, gap in ((1, settings.noticeable), (2, settings.large)):
         r += 1
         _put(ws, r, 1, None, fill=style.behind[level])
-        _put(ws, r, 2, settings.word("legend_behind", lang, size=settings.word(
-            "behind_sizes", lang, points=f"{size.points:g}", relative=f"{100 * size.relative:g}")), font=GREY)
-    area_widths = spreadsheet.fit_widths(headers[FIXED_COLUMNS:], [[_width_probe(v) for v in row.values]
-                                                                   for row in rows])
-    column_widths = [max(9.0, len(rows[0].indicator.id) + 3.0 if rows else 9.0), widths["indicator"],
-                     widths["unit"], widths["group"],
-                     *(min(max(w, widths["area_min"]), widths["area_max"]) for w in area_widths)]
+        _span(ws, r, 2, last, settings.word("legend_behind", lang, size=settings.word(
+            "behind_sizes", lang, points=f"{gap.points:g}", relative=f"{100 * gap.relative:g}")), GREY, size,
+              column_widths)
     spreadsheet.set_widths(ws, column_widths)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=FIXED_COLUMNS + 1).coordinate
     spreadsheet.set_print(ws, header_row=HEADER_ROW)
@@ -175,24 +208,32 @@ def _width_probe(value: Shown) -> str:
     return value if isinstance(value, str) else f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
 
 
-def _key_values(ws: Worksheet, r: int, title: str, pairs: Sequence[tuple[str, object]], style: _Style) -> int:
+def _key_values(ws: Worksheet, r: int, title: str, pairs: Sequence[tuple[str, object]], style: _Style,
+                widths: Sequence[float], label: tuple[int, int] = (1, 1), value: tuple[int, int] = (2, 2)) -> int:
+    """A titled block of label - value lines (each over the columns given); returns the next free row."""
     _put(ws, r, 1, title, font=BOLD)
-    for label, value in pairs:
+    size = style.layout.font_size
+    for text, shown in pairs:
         r += 1
-        _put(ws, r, 1, label, font=style.font)
-        _put(ws, r, 2, value, font=style.font, alignment=Alignment(horizontal="left", wrap_text=True))
+        _span(ws, r, *label, text, style.font, size, widths)
+        if isinstance(shown, str):
+            _span(ws, r, *value, shown, style.font, size, widths)
+        else:
+            _put(ws, r, value[0], shown, font=style.font, alignment=Alignment(horizontal="left"))
     return r + 2
 
 
 def _cover(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, lang: Lang, sheets: list[tuple[str, str]],
            style: _Style) -> None:
     word = settings.word
+    widths = [34.0, 90.0]
+    size = style.layout.font_size
     _put(ws, 1, 1, f"{word('title', lang)} — {mart.district.name}", font=TITLE_FONT)
     period = " — ".join(manifest.period) if manifest.period else ""
     r = _key_values(ws, 3, word("round", lang), [
         (word("district", lang), f"{mart.district.name} ({word('ubigeo', lang)} {mart.district.code})"),
         (word("round", lang), manifest.round_name), (word("period", lang), period),
-        (word("generated", lang), dt.date.today().isoformat())], style)
+        (word("generated", lang), dt.date.today().isoformat())], style, widths)
     _put(ws, r, 1, word("contents", lang), font=BOLD)
     _put(ws, r + 1, 1, word("sheet", lang), font=style.bold, fill=style.header)
     _put(ws, r + 1, 2, word("what_it_holds", lang), font=style.bold, fill=style.header)
@@ -200,20 +241,25 @@ def _cover(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, la
     for name, holds in sheets:
         r += 1
         _put(ws, r, 1, name, font=style.font)
-        _put(ws, r, 2, holds, font=style.font, alignment=WRAP_TOP)
+        _span(ws, r, 2, 2, holds, style.font, size, widths)
     r += 2
     _put(ws, r, 1, word("how_to_read", lang), font=BOLD)
     for note in [*_notes(settings, manifest, lang, households=True), word("more_detail", lang),
                  word("no_personal_data_workbook", lang)]:
         r += 1
-        _put(ws, r, 1, note, font=style.font)
-    spreadsheet.set_widths(ws, [34, 90])
+        _span(ws, r, 1, 2, note, style.font, size, widths)
+    spreadsheet.set_widths(ws, widths)
     spreadsheet.set_print(ws)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
 def _metadata(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, lang: Lang, style: _Style) -> None:
     word = settings.word
+    widths = [22.0, 40.0, 22.0, 70.0, 11.0, 26.0, 9.0, 12.0, 16.0]
+
+    def block(r: int, title: str, pairs: Sequence[tuple[str, object]]) -> int:
+        return _key_values(ws, r, title, pairs, style, widths, label=(1, 2), value=(3, 6))  # A:B, then C:F
+
     _put(ws, 1, 1, f"{word('metadata_sheet', lang)} — {mart.district.name}", font=TITLE_FONT)
     _put(ws, 2, 1, manifest.round_name, font=GREY)
     lines = manifest.poverty
@@ -222,10 +268,9 @@ def _metadata(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest,
     if lines.quintile1 is not None:
         pairs.append((word("quintile1", lang), lines.quintile1))
     pairs += [(word("year", lang), lines.year or None), (word("source", lang), lines.source)]
-    r = _key_values(ws, 3, word("poverty_lines", lang), pairs, style)
-    r = _key_values(ws, r, word("suppression", lang), [(word("min_cell", lang), manifest.min_cell),
-                                                       (word("min_cell_sensitive", lang),
-                                                        manifest.min_cell_sensitive)], style)
+    r = block(3, word("poverty_lines", lang), pairs)
+    r = block(r, word("suppression", lang), [(word("min_cell", lang), manifest.min_cell),
+                                             (word("min_cell_sensitive", lang), manifest.min_cell_sensitive)])
     prov = mart.provenance
     form = ", ".join(v for v in (prov.form_id, prov.form_version) if v)
     facts: list[tuple[str, object]] = [(word("cbms_version", lang), prov.cbms_version), (word("form", lang), form)]
@@ -237,7 +282,7 @@ def _metadata(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest,
         facts.append((word("catalogue", lang), prov.catalogue_sha256))
     facts += [(word("load", lang, id=ld.load_id), word("load_text", lang, when=ld.loaded_at, format=ld.format,
                                                      files=", ".join(ld.files))) for ld in prov.loads]
-    r = _key_values(ws, r, word("provenance", lang), facts, style)
+    r = block(r, word("provenance", lang), facts)
     _put(ws, r, 1, word("definitions", lang), font=BOLD)
     r += 1
     headers = ["code", "indicator", "domain", "definition", "unit", "breakdowns", "sensitive", "threshold",
@@ -256,7 +301,8 @@ def _metadata(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest,
             word("word_yes", lang) if indicator.computed else word("not_computed", lang)]
         for column, value in enumerate(values, 1):
             _put(ws, r, column, value, font=style.font, alignment=WRAP_TOP)
-    spreadsheet.set_widths(ws, [22, 40, 22, 70, 11, 26, 9, 12, 16])
+        _fit_row(ws, r, list(zip(values, widths, strict=True)), style.layout.font_size)
+    spreadsheet.set_widths(ws, widths)
     spreadsheet.set_print(ws, header_row=header_row)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
@@ -290,6 +336,8 @@ def file_name(settings: Settings, manifest: Manifest, lang: Lang) -> str:
 def write_workbook(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang = "es") -> Path:
     """Write the indicator workbook in `lang` into the folder `out` (or to `out` itself when it ends in .xlsx);
     return its path."""
+    if lang not in LANGS:
+        raise CbmsError(CLI_001, lang=lang)
     settings = load_settings()
     mart = read_mart(con, manifest)
     out = Path(out)

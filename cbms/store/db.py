@@ -48,6 +48,7 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(path))
     except (duckdb.Error, OSError) as exc:
         raise CbmsError(DB_001, path=path, reason=" ".join(str(exc).split())) from exc
+    con.execute("SET enable_progress_bar = false")  # the CLI draws its own progress
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(DDL)

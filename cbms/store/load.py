@@ -60,13 +60,16 @@ def _stage(con: duckdb.DuckDBPyConnection, export: Export, levels: Mapping[str, 
         if table is None:
             columns = [*HEAD_COLUMNS, *fields, *TAIL_COLUMNS]
             table = pa.table({c: pa.array([], pa.int64() if c == "_row_number" else pa.string()) for c in columns})
-        con.register(f"in_{level}", table)
+        # the rows stay in Arrow; only their keys, hash and occurrence are materialised (`_ord` links back)
+        con.register(f"in_{level}", table.append_column("_ord", pa.array(range(table.num_rows), pa.int64())))
+        repeated = con.execute(f"SELECT count(*) > count(DISTINCT _row_key) FROM in_{level}").fetchall()[0][0]
+        occurrence = ("row_number() OVER (PARTITION BY _row_key ORDER BY _source_file, _row_number)"
+                      if repeated else "1")  # the sort is only needed when a key comes twice
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE inc_{level} AS
-            SELECT t.* EXCLUDE (_source_file), s._source_display AS _source_file, s._source_sha256,
-                   {_row_hash_sql(fields)} AS _row_hash,
-                   row_number() OVER (PARTITION BY t._row_key ORDER BY t._source_file, t._row_number) AS _occ
-            FROM in_{level} t LEFT JOIN in_sources s USING (_source_file)""")
+            SELECT _ord, _submission_key, _row_key, _version_id, _edits, _submitted_at, _deprecated_id,
+                   {_row_hash_sql(fields)} AS _row_hash, CAST({occurrence} AS BIGINT) AS _occ
+            FROM in_{level}""")
 
 
 def _resolve(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]]) -> None:
@@ -117,12 +120,18 @@ def _classify(con: duckdb.DuckDBPyConnection) -> None:
 def _content_json(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]], source: str,
                   keys_sql: str) -> str:
     """SQL of (submission key, occurrence, JSON of every row of that version) for the chosen keys."""
-    parts = " UNION ALL ".join(
-        f"SELECT _submission_key, {'_occ' if source == 'inc' else '1'} AS _occ, '{lv}' AS lv, "
-        f"to_json(list(t ORDER BY _row_key))::VARCHAR AS j "
-        f"FROM {'inc_' + lv if source == 'inc' else 'raw.' + quote(lv)} t "
-        f"WHERE (_submission_key, {'_occ' if source == 'inc' else '1'}) IN ({keys_sql}) GROUP BY ALL"
-        for lv in levels)
+    if source == "inc":
+        parts = " UNION ALL ".join(
+            f"SELECT k._submission_key, k._occ, '{lv}' AS lv, "
+            f"to_json(list(t ORDER BY t._row_key))::VARCHAR AS j "
+            f"FROM (SELECT * EXCLUDE (_ord), _ord AS _o FROM in_{lv}) t JOIN inc_{lv} k ON k._ord = t._o "
+            f"WHERE (k._submission_key, k._occ) IN ({keys_sql}) GROUP BY ALL"
+            for lv in levels)
+    else:
+        parts = " UNION ALL ".join(
+            f"SELECT _submission_key, 1 AS _occ, '{lv}' AS lv, to_json(list(t ORDER BY _row_key))::VARCHAR AS j "
+            f"FROM raw.{quote(lv)} t WHERE (_submission_key, 1) IN ({keys_sql}) GROUP BY ALL"
+            for lv in levels)
     return (f"SELECT _submission_key, _occ, '{{' || string_agg(to_json(lv)::VARCHAR || ':' || j, ',' "
             f"ORDER BY lv) || '}}' AS content FROM ({parts}) GROUP BY ALL")
 
@@ -138,21 +147,22 @@ def _apply(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]]
     for level, fields in levels.items():
         con.execute(f"""DELETE FROM raw.{quote(level)} WHERE _submission_key IN
                         (SELECT _submission_key FROM inc_action WHERE action IN ('new', 'updated'))""")
-        columns = ", ".join(quote(c) for c in (*HEAD_COLUMNS, "_source_sha256", "_row_hash", *fields,
-                                               *TAIL_COLUMNS))
+        columns = ", ".join(f"t.{quote(c)}" for c in (*HEAD_COLUMNS, *fields, *TAIL_COLUMNS)
+                            if c != "_source_file")
+        rows = (f"SELECT {columns}, s._source_display AS _source_file, s._source_sha256, k._row_hash, "
+                f"{load_id} AS _load_id FROM in_{level} t JOIN inc_{level} k ON k._ord = t._ord "
+                f"LEFT JOIN in_sources s ON s._source_file = t._source_file")
         before = _count(con, f"raw.{quote(level)}")
         con.execute(f"""
-            INSERT INTO raw.{quote(level)} BY NAME
-            SELECT {columns}, {load_id} AS _load_id FROM inc_{level} t
-            WHERE (t._submission_key, t._occ) IN
+            INSERT INTO raw.{quote(level)} BY NAME {rows}
+            WHERE (k._submission_key, k._occ) IN
                   (SELECT _submission_key, _occ FROM inc_action WHERE action IN ('new', 'updated'))""")
         if level != ROOT:  # rows whose submission has no root row anywhere: kept, validation reports them
             con.execute(f"""
-                INSERT INTO raw.{quote(level)} BY NAME
-                SELECT {columns}, {load_id} AS _load_id FROM inc_{level} t
-                WHERE t._occ = 1
-                  AND t._submission_key NOT IN (SELECT _submission_key FROM inc_{ROOT})
-                  AND t._row_key NOT IN (SELECT _row_key FROM raw.{quote(level)})""")
+                INSERT INTO raw.{quote(level)} BY NAME {rows}
+                WHERE k._occ = 1
+                  AND k._submission_key NOT IN (SELECT _submission_key FROM inc_{ROOT})
+                  AND k._row_key NOT IN (SELECT _row_key FROM raw.{quote(level)})""")
         written[level] = _count(con, f"raw.{quote(level)}") - before
     con.execute(f"""
         INSERT INTO raw.submission_versions
