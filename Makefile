@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FORM   := forms/cbms_grb_hogar.xlsx
 OUT    ?= out/demo
 
-.PHONY: setup java test test-quick lint typecheck forms docs demo bench clean
+.PHONY: setup system test test-quick lint typecheck forms docs demo bench clean
 
 $(BIN)/cbms: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,17 +13,24 @@ $(BIN)/cbms: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# Java runs ODK Validate (the jar shipped inside pyxform); WeasyPrint needs Pango.
-java:
-	@command -v java >/dev/null 2>&1 || { \
-	  echo "Java not found: installing openjdk-17-jre-headless with apt-get"; \
+# System packages from Debian: Java 17 runs ODK Validate (the jar inside pyxform); Pango and DejaVu fonts
+# for WeasyPrint's PDFs; poppler-utils (pdftoppm) and LibreOffice Calc to check the PDFs and workbooks in tests.
+DEB_PACKAGES := openjdk-17-jre-headless libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils \
+                libreoffice-calc-nogui
+system:
+	@missing=""; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing from Debian:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq openjdk-17-jre-headless; }
-	@ldconfig -p 2>/dev/null | grep -q libpango-1.0 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
-setup: java $(BIN)/cbms
+setup: system $(BIN)/cbms
 
 test: setup
 	$(BIN)/pytest -q

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cbms.demo.population import FIRST_NAMES_F, FIRST_NAMES_M, SURNAMES, Population
-from cbms.demo.xpath import Frame, Unsupported, evaluate, truth
+from cbms.form.xpath import Frame, Unsupported, evaluate, truth
 from cbms.form.spec import FormSpec, Question, Repeat
 
 log = logging.getLogger(__name__)
@@ -318,7 +318,7 @@ class _Binder:
         except Unsupported as exc:
             log.warning("calculation of %s not evaluated (%s): left empty", q.name, exc)
             return np.full(frame.n, None, dtype=object)
-        from cbms.demo.xpath import as_str
+        from cbms.form.xpath import as_str
 
         out = as_str(v)
         return np.asarray(np.where(out == "", NONE, out), dtype=object)

@@ -91,7 +91,9 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
                 parent = (get("_parent_table_name") or "", get("_parent_index") or "")
                 parent_key, submission = keys.get(parent) or (
                     f"missing:{parent[0]}[{parent[1]}]", f"uuid:{get('_submission__uuid')}")
-                position = siblings[parent_key] = siblings.get(parent_key, 0) + 1
+                # counted per parent ROW: a submission sent twice gives its children the same keys twice
+                sibling = f"{parent[0]}[{parent[1]}]"
+                position = siblings[sibling] = siblings.get(sibling, 0) + 1
                 parent_level = by_sheet.get(parent[0], ROOT)
                 relative = repeat_root(form, level)[len(repeat_root(form, parent_level)):]
                 row_key = child_key(parent_key, relative, position)

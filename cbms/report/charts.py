@@ -1,6 +1,6 @@
-"""Draw the profiles' charts and maps with matplotlib as small SVG images (vector, text kept as text).
+"""Draw the profiles' charts and maps with matplotlib as small SVG images (vector, text kept as text)."""
 
-Women are dark and solid, men light and hatched, in every chart: the pair reads in colour and in greyscale."""
+# Women are dark and solid, men light and hatched, in every chart: the pair reads in colour and in greyscale.
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The PDF profiles of the district and each sector: a first page a councillor reads in two minutes (key figures,
-the gender gaps that weigh most, a map), then each domain's table and chart, the definitions and the data source.
-jinja2 (reports/profile.html.j2) -> HTML -> WeasyPrint; a problem with one profile never stops the others."""
+"""The PDF profiles of the district and each sector (jinja2 -> HTML -> WeasyPrint); one failure never stops the rest."""
+
+# A profile: a first page a councillor reads in two minutes (key figures, the gender gaps that weigh most, a map),
+# then each domain's tables and chart, the definitions and the data source.
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The indicator workbook for municipal staff: a cover, one sheet per domain (district and sectors side by side,
-women, men, gap and ratio), and a metadata sheet (definitions, poverty lines, thresholds, provenance)."""
+"""The indicator workbook: a cover, a sheet per domain (district and sectors side by side), and the metadata."""
 
 from __future__ import annotations
 
@@ -240,7 +239,7 @@ def _cover(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, la
     r += 1
     for name, holds in sheets:
         r += 1
-        _put(ws, r, 1, name, font=style.font)
+        _put(ws, r, 1, name, font=style.font, alignment=WRAP_TOP)
         _span(ws, r, 2, 2, holds, style.font, size, widths)
     r += 2
     _put(ws, r, 1, word("how_to_read", lang), font=BOLD)

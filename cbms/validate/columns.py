@@ -18,7 +18,7 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
-from cbms.demo.xpath import Frame, Unsupported, days, truth
+from cbms.form.xpath import Frame, Unsupported, days, truth
 from cbms.errors import VAL_001, VAL_002, VAL_003, VAL_004, VAL_005, VAL_006, Detail
 from cbms.form.spec import FormSpec, Question
 from cbms.ingest.model import ROOT, field_columns, parent_level

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cbms.demo import DemoResult
-from cbms.demo.xpath import Frame, truth
+from cbms.form.xpath import Frame, truth
 from cbms.form import FormSpec
 from tests.demo.conftest import central_csv
 

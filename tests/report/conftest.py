@@ -1,16 +1,15 @@
-"""A tiny mart written by hand (a district, two sectors, seven indicators) and a manifest pointing at its areas.
+"""A tiny mart written by hand (a district, two sectors, seven indicators) and a manifest pointing at its areas."""
 
-Every expected number in the report tests comes from the rows below. The cells are chosen to exercise:
-- POV_01 (higher is bad): district women 30 vs men 20 (+10 points, a large gap), S01 +4 (noticeable), S02 women
-  suppressed in the mart (n = 3), so S02's gap and ratio are `x` too;
-- HEA_01 (higher is good, sensitive: threshold 10): district women ahead (no colour), S01 women 10 points behind,
-  S02 women at a true zero (n = 12, published) against men at 50;
-- GEN_01 (hours, higher is bad): district 28 vs 10 (80 % more... of men: 1.8 times), S01 2.6 % apart (below the
-  noticeable 5 %), S02 25 vs 20 (exactly the large 25 %);
-- HOU_03 (households, by sex of the head): S01 has no female-head cell (n.a.), S02's total is a true zero;
-- DEM_01 (count, neutral), DEM_02 (no breakdown; S02 has n = 4, below min_cell 5 although the mart did not flag it),
-  PEPI_01 (not computed: no rows).
-"""
+# Every expected number in the report tests comes from the rows below. The cells are chosen to exercise:
+# - POV_01 (higher is bad): district women 30 vs men 20 (+10 points, a large gap), S01 +4 (noticeable), S02 women
+#   suppressed in the mart (n = 3), so S02's gap and ratio are `x` too;
+# - HEA_01 (higher is good, sensitive: threshold 10): district women ahead (no colour), S01 women 10 points behind,
+#   S02 women at a true zero (n = 12, published) against men at 50;
+# - GEN_01 (hours, higher is bad): district 28 vs 10 (180 % more than men), S01 2.6 % apart (below the noticeable
+#   5 %), S02 25 vs 20 (exactly the large 25 %);
+# - HOU_03 (households, by sex of the head): S01 has no female-head cell (n.a.), S02's total is a true zero;
+# - DEM_01 (count, neutral), DEM_02 (no breakdown; S02 has n = 4, below min_cell 5 although the mart did not flag
+#   it), PEPI_01 (not computed: no rows).
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Golden files as text: a workbook dumped as CSV (cells as a reader sees them), a profile's HTML as its visible text.
+"""Golden files as text: a workbook as CSV (cells as a reader sees them), a profile's HTML as its visible text."""
 
-Set CBMS_UPDATE_GOLDEN=1 to rewrite the files after a deliberate change, then read the diff before committing."""
+# Set CBMS_UPDATE_GOLDEN=1 to rewrite the files after a deliberate change, then read the diff before committing.
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The PDF profiles: their HTML text against golden files (never the PDF bytes), and what happens when a template
-is broken, an area has no data or the boundaries are missing: a coded problem, and the other profiles written."""
+"""The PDF profiles: HTML text against golden files (never PDF bytes); broken inputs give a coded problem, not a stop."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The analysts' report settings (reports/*.yaml): every shipped indicator is read one way or another, every word
-exists in both languages, and a broken file is a coded error that names the file and the key."""
+"""The report settings (reports/*.yaml): every indicator has a direction, every word both languages, errors name keys."""
 
 from __future__ import annotations
 

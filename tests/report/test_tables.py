@@ -1,5 +1,4 @@
-"""Shaping the mart: women, men, gap and ratio; x for suppressed cells, 0 for a true zero; which gaps show women
-behind, and the five a profile leads with. Expected numbers come from the tiny mart in conftest.py."""
+"""Shaping the mart: women, men, gap, ratio, x and 0, and which gaps show women behind (numbers from conftest.py)."""
 
 from __future__ import annotations
 

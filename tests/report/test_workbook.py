@@ -1,5 +1,4 @@
-"""The indicator workbook: its cells against a golden CSV dump, formats, frozen headers, print setup, the colour
-on gaps where women are behind, no formula and no personal data, and LibreOffice opening it without a repair."""
+"""The indicator workbook: golden CSV dump, formats, layout, gap colours, no formula, no personal data, LibreOffice."""
 
 from __future__ import annotations
 
