@@ -54,7 +54,7 @@ docs: setup
 	$(BIN)/cbms indicators docs
 
 demo: setup
-	$(BIN)/cbms demo --households 2000 --seed 1 --format odk-csv --error-rate 0.02 --out $(OUT)
+	$(BIN)/cbms run --demo --households 2000 --seed 1 --out $(OUT)
 
 bench: setup
 	$(BIN)/python -m cbms.bench --sizes $(or $(SIZES),10000,100000)

@@ -390,6 +390,8 @@ def run(
         "Generar y usar el censo de demostración. / Generate and use the demo census."))] = False,
     households: Annotated[int, typer.Option("--households", help="Hogares de la demo. / Demo households.")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Semilla de la demo. / Demo seed.")] = 1,
+    error_rate: Annotated[float, typer.Option("--error-rate", help=(
+        "Errores inyectados en la demo. / Injected errors in the demo."))] = 0.02,
     manifest: ManifestOpt = None,
     db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
     formats: Annotated[str | None, typer.Option("--format", help="xlsx,pdf,maps")] = None,
@@ -405,7 +407,8 @@ def run(
     if demo:
         from cbms.demo import write_demo
 
-        generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=out / "demo_export")
+        generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=out / "demo_export",
+                               error_rate=error_rate)
         exports = [p for p in generated.files if p.suffix == ".zip"]
     if not exports:
         raise CbmsError(ING_001, path="-")

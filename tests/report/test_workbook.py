@@ -106,3 +106,17 @@ def test_libreoffice_opens_every_sheet_without_repair(con, manifest, tmp_path: P
     gap = next(r for r in rows if r[:1] == ["POV_01"] and r[3] == "Brecha (M − H)")
     assert gap[4:7] == ["+10.0", "+4.0", "x"]
     assert load_workbook(path).sheetnames[0] == "Portada"  # and openpyxl reads it back
+
+
+def test_provenance_comes_from_the_recorded_run_when_there_is_one(con, manifest, tmp_path: Path) -> None:
+    con.execute("CREATE TABLE meta.runs (run_id INTEGER, started_at TIMESTAMP, cbms_version VARCHAR, form_id VARCHAR, "
+                "form_version VARCHAR, manifest VARCHAR, manifest_sha256 VARCHAR, loads VARCHAR, "
+                "catalogue_sha256 VARCHAR)")
+    con.execute("INSERT INTO meta.runs VALUES (7, TIMESTAMP '2025-11-02 09:30:00', '0.2.0', 'cbms_grb_hogar', "
+                "'2025100101', '/x/ves.toml', 'abc123', '[1]', 'def456')")
+    ws = load_workbook(write_workbook(con, manifest, tmp_path, "en"))["Metadata"]
+    facts = {r[0].value: r[2].value for r in ws.iter_rows() if r[0].value and r[2].value}
+    assert facts["cbms version"] == "0.2.0"
+    assert facts["Run"] == "7 (2025-11-02 09:30)"
+    assert facts["Manifest (sha256)"] == "abc123" and facts["Indicator catalogue (sha256)"] == "def456"
+    assert facts["Load 1"] == "2025-11-01 10:00, format odk-csv: cbms_grb_hogar.zip"

@@ -1,0 +1,150 @@
+"""`cbms run`, end to end on the demo: every output written, re-running changes nothing, nothing personal
+published, and bad input is one clear line."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from cbms.cli import main
+from tests.conftest import ROOT
+
+MACHINE_FILES = ("indicators.parquet", "indicators.csv", "issues.parquet")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run")
+    assert main(["run", "--demo", "--households", "400", "--seed", "3", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.mark.slow
+def test_every_output_is_written(demo_run: Path) -> None:
+    names = {p.name for p in demo_run.iterdir()}
+    assert set(MACHINE_FILES) <= names
+    assert any(n.endswith(".xlsx") and n.startswith("validacion") for n in names)
+    assert any(n.endswith(".xlsx") and n.startswith("indicadores") for n in names)
+    assert len([n for n in names if n.endswith(".pdf")]) == 11  # the district and its 10 sectors
+    assert {"map_sector.csv", "map_sector.geojson", "map_grupo.csv"} <= names
+    assert any(n.startswith("map_sector_") and n.endswith(".png") for n in names)
+
+
+@pytest.mark.slow
+def test_running_again_changes_nothing(demo_run: Path) -> None:
+    before = {name: _digest(demo_run / name) for name in (*MACHINE_FILES, "map_sector.csv", "map_sector.geojson")}
+    database = _dump(demo_run / "cbms.duckdb")
+    assert main(["run", "--demo", "--households", "400", "--seed", "3", "--out", str(demo_run)]) == 0
+    assert {name: _digest(demo_run / name) for name in before} == before
+    assert _dump(demo_run / "cbms.duckdb") == database
+
+
+def _personal(export: Path) -> dict[str, set[str]]:
+    """Names, phones, GPS points and block codes of the demo census, read from its Central CSV export."""
+    with zipfile.ZipFile(export) as zf:
+        root = list(csv.DictReader(io.TextIOWrapper(zf.open("cbms_grb_hogar.csv"), "utf-8")))
+        members = list(csv.DictReader(io.TextIOWrapper(zf.open("cbms_grb_hogar-member.csv"), "utf-8")))
+    def column(rows: list[dict[str, str]], suffix: str) -> set[str]:
+        return {v for r in rows for k, v in r.items() if k.endswith(suffix) and v}
+    return {"names": column(members, "full_name"), "phones": column(root, "contact_phone"),
+            "gps": column(root, "gps-Latitude") | column(root, "gps-Longitude"),
+            "blocks": column(root, "manzana")}
+
+
+@pytest.mark.slow
+def test_no_personal_data_in_published_outputs(demo_run: Path) -> None:
+    secrets = _personal(demo_run / "demo_export" / "cbms_grb_hogar.zip")
+    assert all(secrets.values())
+    cells: list[str] = []
+    for path in demo_run.iterdir():
+        if path.suffix in (".csv", ".geojson"):
+            cells += re.split(r'[,\n"{}\[\]:]+', path.read_text(encoding="utf-8"))
+        elif path.suffix == ".parquet":
+            con = duckdb.connect()
+            cells += [str(v) for row in con.execute(f"SELECT * FROM '{path}'").fetchall() for v in row]
+            con.close()
+        elif path.suffix == ".xlsx" and not path.name.startswith(("validacion", "validation")):
+            for sheet in load_workbook(path, read_only=True).worksheets:
+                cells += [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+        elif path.suffix == ".pdf":
+            text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+            cells += text.split("\n")
+    published = set(cells)
+    joined = "\n".join(cells)
+    assert not (secrets["blocks"] & published)
+    assert not (secrets["phones"] & published) and not any(p in joined for p in secrets["phones"])
+    assert not any(g in joined for g in secrets["gps"])
+    assert not any(n in joined for n in secrets["names"])
+
+
+def test_missing_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(tmp_path / "nope.zip"), "--out", str(tmp_path / "out"),
+                 "--db", str(tmp_path / "db.duckdb")]) == 1
+    assert "[ING_001]" in capsys.readouterr().err
+
+
+def test_manifest_with_a_typo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = tmp_path / "round.toml"
+    text = (ROOT / "pipelines" / "ves_demo.toml").read_text().replace("min_cell = 5", "min_cel = 5")
+    manifest.write_text(text.replace("../", str(ROOT) + "/"))
+    assert main(["--lang", "en", "run", "--demo", "--manifest", str(manifest), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "[MAN_003]" in err and "did you mean 'min_cell'" in err
+
+
+def test_output_folder_that_cannot_be_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["run", "--demo", "--out", str(blocker / "out")]) == 1
+    assert "[CLI_002]" in capsys.readouterr().err
+
+
+def test_manifest_without_poverty_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = tmp_path / "round.toml"
+    text = (ROOT / "pipelines" / "ves_demo.toml").read_text()
+    text = re.sub(r"\[poverty_lines\].*?\n\n", "", text, flags=re.S)
+    manifest.write_text(text.replace("../", str(ROOT) + "/"))
+    assert main(["run", "--demo", "--manifest", str(manifest), "--out", str(tmp_path / "o")]) == 1
+    assert "[MAN_007]" in capsys.readouterr().err
+
+
+def test_a_negative_poverty_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = tmp_path / "round.toml"
+    text = (ROOT / "pipelines" / "ves_demo.toml").read_text().replace("z_extreme = 251", "z_extreme = -1")
+    manifest.write_text(text.replace("../", str(ROOT) + "/"))
+    assert main(["run", "--demo", "--manifest", str(manifest), "--out", str(tmp_path / "o")]) == 1
+    assert "[MAN_005]" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_provenance_is_recorded(demo_run: Path) -> None:
+    con = duckdb.connect(str(demo_run / "cbms.duckdb"), read_only=True)
+    try:
+        runs = con.execute("SELECT cbms_version, form_version, manifest_sha256, loads FROM meta.runs").fetchall()
+    finally:
+        con.close()
+    assert len(runs) == 1 and runs[0][1] and len(runs[0][2]) == 64 and json.loads(runs[0][3]) == [1]
