@@ -382,7 +382,7 @@ def map_(
 
 
 @app.command("run")
-def run(
+def run_command(
     exports: Annotated[list[Path] | None, typer.Argument(help=(
         "Exportaciones (zip, carpeta, JSON, XLSX). / Exports (zip, folder, JSON, XLSX)."), show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")] = Path("out"),
@@ -432,7 +432,7 @@ def _print_run(report: object, out: Path, database: Path) -> None:
 
     assert isinstance(report, RunReport)
     a, ind = report.accounting, report.indicators
-    rows = []
+    rows: list[list[object]] = []
     if a is not None:
         rows += [[_say("envíos en la base (versión actual)", "submissions in the database (current)"), a.raw],
                  [_say("limpios", "clean"), a.clean], [_say("en cuarentena", "quarantined"), a.quarantined],

@@ -83,7 +83,7 @@ def _check(path: Path, data: dict[str, Any]) -> None:
                 raise CbmsError(MAN_003, path=path, key=f"{section}.{key}", **_hint(key, list(kinds)))
             kind = kinds[key]
             if not isinstance(value, kind) or isinstance(value, bool):
-                es, en = WORDS.get(kind, ("otro tipo", "another type"))  # type: ignore[call-overload]
+                es, en = WORDS.get(kind, ("otro tipo", "another type"))
                 raise CbmsError(MAN_004, path=path, key=f"{section}.{key}", found=value, expected_es=es,
                                 expected_en=en)
 

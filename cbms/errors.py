@@ -38,11 +38,16 @@ class CbmsError(Exception):
     `problems` carries every located problem when a check found several at once (the CLI prints each).
     """
 
-    def __init__(self, detail: Detail, problems: tuple[Located, ...] = (), **context: object) -> None:
+    def __init__(self, detail: Detail, **context: object) -> None:
         self.detail = detail
         self.context = context
-        self.problems = problems
+        self.problems: tuple[Located, ...] = ()
         super().__init__(detail.format("en", **context))
+
+    def with_problems(self, problems: tuple[Located, ...]) -> CbmsError:
+        """The same error, carrying every located problem a check found."""
+        self.problems = problems
+        return self
 
     @property
     def code(self) -> str:

@@ -20,9 +20,9 @@ from cbms.demo.answers import Census, answer_form
 from cbms.demo.geography import build_geography
 from cbms.demo.inject import inject_errors
 from cbms.demo.population import FIELD_DAYS, FIELD_START, Population, simulate
-from cbms.form.xpath import days
 from cbms.errors import DEMO_001, DEMO_002, DEMO_003, DEMO_004, DEMO_005, DEMO_006, CbmsError
 from cbms.form import FormSpec, read_form
+from cbms.form.xpath import days
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from cbms.demo.population import FIRST_NAMES_F, FIRST_NAMES_M, SURNAMES, Population
-from cbms.form.xpath import Frame, Unsupported, evaluate, truth
 from cbms.form.spec import FormSpec, Question, Repeat
+from cbms.form.xpath import Frame, Unsupported, evaluate, truth
 
 log = logging.getLogger(__name__)
 

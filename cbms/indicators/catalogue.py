@@ -13,7 +13,18 @@ from typing import Any
 import yaml
 
 from cbms.errors import (
-    IND_001, IND_002, IND_003, IND_004, IND_005, IND_006, IND_008, IND_009, IND_010, IND_011, CbmsError, Detail,
+    IND_001,
+    IND_002,
+    IND_003,
+    IND_004,
+    IND_005,
+    IND_006,
+    IND_008,
+    IND_009,
+    IND_010,
+    IND_011,
+    CbmsError,
+    Detail,
     Lang,
 )
 from cbms.form.spec import FormSpec
@@ -222,5 +233,5 @@ def load_catalogue(form: FormSpec | None = None, folder: Path = PIPELINES) -> Ca
     if form is not None and not problems:
         problems += check_sql(catalogue, form)
     if problems:
-        raise CbmsError(IND_010, problems=tuple(problems), path=folder, count=len(problems))
+        raise CbmsError(IND_010, path=folder, count=len(problems)).with_problems(tuple(problems))
     return catalogue

@@ -38,7 +38,7 @@ class ComputeReport:
 
 def combos(indicator: Indicator, catalogue: Catalogue) -> list[str]:
     """The breakdown combinations of an indicator: none, each alone, and the declared crossings."""
-    out = [""] + list(indicator.breakdowns)
+    out = ["", *list(indicator.breakdowns)]
     out += [",".join(c) for c in catalogue.dimensions.crossed if set(c) <= set(indicator.breakdowns)]
     return out
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import duckdb
 import numpy as np
@@ -18,9 +19,9 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
-from cbms.form.xpath import Frame, Unsupported, days, truth
 from cbms.errors import VAL_001, VAL_002, VAL_003, VAL_004, VAL_005, VAL_006, Detail
 from cbms.form.spec import FormSpec, Question
+from cbms.form.xpath import Frame, Unsupported, days, truth
 from cbms.ingest.model import ROOT, field_columns, parent_level
 from cbms.store.db import quote
 from cbms.validate.declarations import Rules
@@ -129,23 +130,40 @@ def _none_with_other(values: pd.Series) -> pd.Series:
     return pd.Series(pc.fill_null(both, False).to_numpy(zero_copy_only=False), index=values.index)
 
 
+def _valid_date(values: pd.Series) -> pd.Series:
+    """A YYYY-MM-DD that is a real day (2025-02-30 is not)."""
+    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").notna()
+    return pd.Series(parsed.to_numpy(bool) | ~_matches(values, PATTERNS["date"]).to_numpy(bool), index=values.index)
+
+
+def _in_list(values: pd.Series, codes: set[str]) -> pd.Series:
+    return values.isin(codes)
+
+
+def _alone(values: pd.Series) -> pd.Series:
+    return ~_none_with_other(values)
+
+
+def _row_mask(values: pd.Series, ok: np.ndarray) -> pd.Series:
+    """A check decided row by row beforehand (it needs other columns: relevance, the form's constraint)."""
+    return pd.Series(ok, index=values.index)
+
+
 def _column_checks(form: FormSpec, q: Question, frame: Frame, cache: dict[str, np.ndarray]) -> list[pa.Check]:
     """The pandera checks of one question: each is named by its VAL_ code."""
     checks: list[pa.Check] = []
     pattern = PATTERNS.get(q.type)
     if pattern is not None:
-        checks.append(_series_check(lambda s, p=pattern: _matches(s, p), "VAL_001"))
+        checks.append(_series_check(partial(_matches, pattern=pattern), "VAL_001"))
     if q.type == "date":
-        checks.append(_series_check(
-            lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna() | ~_matches(s, PATTERNS["date"]),
-            "VAL_001"))
+        checks.append(_series_check(_valid_date, "VAL_001"))
     codes = _codes(form, q)
     if codes is not None and q.type == "select_one":
-        checks.append(_series_check(lambda s, c=codes: s.isin(c), "VAL_002"))
+        checks.append(_series_check(partial(_in_list, codes=codes), "VAL_002"))
     if codes is not None and q.type == "select_multiple":
-        checks.append(_series_check(lambda s, p=_tokens_regex(codes): _matches(s, p), "VAL_002"))
+        checks.append(_series_check(partial(_matches, pattern=_tokens_regex(codes)), "VAL_002"))
         if "none" in codes:
-            checks.append(_series_check(lambda s: ~_none_with_other(s), "VAL_005"))
+            checks.append(_series_check(_alone, "VAL_005"))
     values = frame.values[q.name]
     series = pd.Series(values, dtype=ARROW_STRING)
     filled = series.notna().to_numpy(bool)
@@ -157,16 +175,12 @@ def _column_checks(form: FormSpec, q: Question, frame: Frame, cache: dict[str, n
         bad = well_typed & relevant & ~passes  # as on the phone: only answers to questions asked
         if "none" in (codes or set()):
             bad &= ~_none_with_other(series).to_numpy(bool)
-        checks.append(_series_check(lambda s, b=bad: pd.Series(~b, index=s.index), "VAL_003", ignore_na=False))
+        checks.append(_series_check(partial(_row_mask, ok=~bad), "VAL_003", ignore_na=False))
     if q.required or q.required_if:
         needed = relevant & (True if q.required else _mask(q.required_if, frame, "required", q))
-        missing = needed & ~filled
-        checks.append(_series_check(lambda s, m=missing: pd.Series(~m, index=s.index), "VAL_004",
-                                    ignore_na=False))
+        checks.append(_series_check(partial(_row_mask, ok=~(needed & ~filled)), "VAL_004", ignore_na=False))
     if q.relevant or q.relevant_chain:
-        stray = filled & ~relevant
-        checks.append(_series_check(lambda s, m=stray: pd.Series(~m, index=s.index), "VAL_006",
-                                    ignore_na=False))
+        checks.append(_series_check(partial(_row_mask, ok=~(filled & ~relevant)), "VAL_006", ignore_na=False))
     return checks
 
 

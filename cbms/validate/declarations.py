@@ -14,8 +14,20 @@ import duckdb
 import yaml
 
 from cbms.errors import (
-    SCH_001, SCH_002, SCH_003, SCH_004, SCH_005, SCH_006, SCH_007, SCH_008, SCH_009, SCH_010, SCH_011,
-    CbmsError, Detail, Lang,
+    SCH_001,
+    SCH_002,
+    SCH_003,
+    SCH_004,
+    SCH_005,
+    SCH_006,
+    SCH_007,
+    SCH_008,
+    SCH_009,
+    SCH_010,
+    SCH_011,
+    CbmsError,
+    Detail,
+    Lang,
 )
 from cbms.form.spec import FormSpec
 from cbms.ingest.model import field_columns
@@ -122,7 +134,7 @@ def load_rules(form: FormSpec, folder: Path = SCHEMAS) -> Rules:
     finally:
         con.close()
     if problems:
-        raise CbmsError(SCH_010, problems=tuple(problems), path=folder, count=len(problems))
+        raise CbmsError(SCH_010, path=folder, count=len(problems)).with_problems(tuple(problems))
     return Rules(tuple(audits), severities)
 
 

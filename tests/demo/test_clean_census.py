@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from cbms.demo import DemoResult
-from cbms.form.xpath import Frame, truth
 from cbms.form import FormSpec
+from cbms.form.xpath import Frame, truth
 from tests.demo.conftest import central_csv
 
 

@@ -68,8 +68,8 @@ def test_select_multiple_rebuilt_from_split_columns(tmp_path: Path, form_of: Cal
     lines = (CENTRAL / "selectMultiple.csv").read_text().splitlines()
     drop = {lines[0].split(",").index("q1"), lines[0].split(",").index("g1-q2")}
     split_only = tmp_path / "selectMultiple.csv"
-    split_only.write_text("\n".join(",".join(c for i, c in enumerate(l.split(",")) if i not in drop)
-                                    for l in lines) + "\n")
+    split_only.write_text("\n".join(",".join(c for i, c in enumerate(line.split(",")) if i not in drop)
+                                    for line in lines) + "\n")
     table = read_export(split_only, form_of("select_multiple")).tables["household"]
     # from the 0/1 columns of the fixture: row 1 has none of x,y,z set and none of m,n; row 2 has m
     assert table.column("q1").to_pylist() == [None, None]
