@@ -14,6 +14,8 @@ from cbms.ingest.nested import Collector, as_text
 
 _FORM_IN_CONTEXT = re.compile(r"/forms/([^/]+?)\.svc")
 SYSTEM = ("__id", "__system")
+SYSTEM_FIELDS = ("submissionDate", "updatedAt", "deletedAt", "submitterId", "submitterName", "attachmentsPresent",
+                 "attachmentsExpected", "status", "reviewState", "deviceId", "edits", "formVersion")
 
 
 def _geopoint(value: dict[str, Any]) -> str | None:
@@ -76,6 +78,6 @@ def read_central_odata(bundle: Bundle, form: FormSpec) -> Export:
                 _row_key=submission, _submitted_at=as_text(system.get("submissionDate")),
                 _edits=as_text(system.get("edits")), _deprecated_id=as_text(meta.get("deprecatedID")),
                 _source_file=name, _row_number=len(collector.levels[ROOT].rows) + 1)
-    meta_columns = (*tuple(f"__system/{k}" for k in ("submissionDate", "updatedAt", "deletedAt", "submitterId", "submitterName", "attachmentsPresent", "attachmentsExpected", "status", "reviewState", "deviceId", "edits", "formVersion")), "__id")
+    meta_columns = (*(f"__system/{k}" for k in SYSTEM_FIELDS), "__id")
     form_id = form_ids.pop() if len(form_ids) == 1 else None
     return Export("odk-odata", form_id, bundle.sources, collector.tables(meta_columns))
