@@ -15,12 +15,13 @@ $(BIN)/cbms: pyproject.toml
 
 # System packages from Debian: Java 17 runs ODK Validate (the jar inside pyxform); Pango and DejaVu fonts
 # for WeasyPrint's PDFs; poppler-utils (pdftoppm) and LibreOffice Calc to check the PDFs and workbooks in tests.
-DEB_PACKAGES := openjdk-17-jre-headless libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils \
-                libreoffice-calc-nogui
+DEB_PACKAGES := openjdk-17-jre-headless libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+                poppler-utils libreoffice-calc-nogui
 system:
 	@missing=""; \
 	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \

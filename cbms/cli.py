@@ -347,6 +347,40 @@ def indicators_list() -> None:
                   [[i.id, i.name(state.lang), i.unit, i.value] for i in catalogue.indicators])
 
 
+@app.command("report")
+def report_command(
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")] = Path("out"),
+    manifest: ManifestOpt = None,
+    formats: Annotated[str, typer.Option("--format", help="xlsx,pdf")] = "xlsx,pdf",
+) -> None:
+    """Libro Excel y perfiles PDF del distrito y sus sectores. / Excel workbook and PDF profiles."""
+    from cbms.config import load_manifest
+    from cbms.errors import DB_003
+    from cbms.report import write_profiles, write_workbook
+    from cbms.store import connect
+
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    database = db or spec_manifest.db
+    if not database.exists():
+        raise CbmsError(DB_003, path=database)
+    wanted = {f.strip() for f in formats.split(",")}
+    files: list[Path] = []
+    con = connect(database)
+    try:
+        if "xlsx" in wanted:
+            files.append(write_workbook(con, spec_manifest, out, state.lang))
+        if "pdf" in wanted:
+            written = write_profiles(con, spec_manifest, out, state.lang)
+            files += list(written)
+            for problem in written.problems:
+                console.warning(problem.message(state.lang))
+    finally:
+        con.close()
+    for path in files:
+        console.info(f"  {path}")
+
+
 @app.command("map")
 def map_(
     db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,

@@ -96,7 +96,9 @@ def _reports(con: object, manifest: Manifest, out: Path, lang: Lang, formats: tu
     if "xlsx" in formats:
         report.files.append(write_workbook(con, manifest, out, lang))  # type: ignore[arg-type]
     if "pdf" in formats:
-        report.files += write_profiles(con, manifest, out, lang)  # type: ignore[arg-type]
+        written = write_profiles(con, manifest, out, lang)  # type: ignore[arg-type]
+        report.files += list(written)
+        report.problems += [p.message(lang) for p in written.problems]
 
 
 def _maps(con: object, manifest: Manifest, out: Path, lang: Lang, report: RunReport) -> None:

@@ -49,7 +49,7 @@ def test_every_output_is_written(demo_run: Path) -> None:
     assert set(MACHINE_FILES) <= names
     assert any(n.endswith(".xlsx") and n.startswith("validacion") for n in names)
     assert any(n.endswith(".xlsx") and n.startswith("indicadores") for n in names)
-    assert len([n for n in names if n.endswith(".pdf")]) == 11  # the district and its 10 sectors
+    assert len(list((demo_run / "perfiles").glob("*.pdf"))) == 11  # the district and its 10 sectors
     assert {"map_sector.csv", "map_sector.geojson", "map_grupo.csv"} <= names
     assert any(n.startswith("map_sector_") and n.endswith(".png") for n in names)
 
@@ -80,7 +80,7 @@ def test_no_personal_data_in_published_outputs(demo_run: Path) -> None:
     secrets = _personal(demo_run / "demo_export" / "cbms_grb_hogar.zip")
     assert all(secrets.values())
     cells: list[str] = []
-    for path in demo_run.iterdir():
+    for path in [*demo_run.iterdir(), *(demo_run / "perfiles").iterdir()]:
         if path.suffix in (".csv", ".geojson"):
             cells += re.split(r'[,\n"{}\[\]:]+', path.read_text(encoding="utf-8"))
         elif path.suffix == ".parquet":

@@ -33,6 +33,7 @@ def render_unit(template: str, weight: str | None) -> str:
 def create_units(con: duckdb.DuckDBPyConnection, units: Mapping[str, str], weight: str | None) -> None:
     """Materialise the unit views in order, once, as temp tables (params and haz must exist)."""
     for name, template in units.items():
+        con.execute(f"DROP VIEW IF EXISTS {quote(name)}")  # validation's audit views share these names
         con.execute(f"CREATE OR REPLACE TEMP TABLE {quote(name)} AS {render_unit(template, weight)}")
 
 
