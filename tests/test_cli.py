@@ -62,3 +62,12 @@ def test_unwritable_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[
     form = EXTERNAL / "xlsforms" / "pyodk_simple_repeat.xlsx"
     assert main(["form", "build", str(form), "--out", str(blocker / "sub"), "--no-validate"]) == 1
     assert "[CLI_002]" in capsys.readouterr().err
+
+
+def test_validate_an_empty_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cbms.store import connect
+
+    connect(tmp_path / "empty.duckdb").close()
+    assert main(["validate", "--db", str(tmp_path / "empty.duckdb"), "--out", str(tmp_path / "out")]) == 1
+    assert "[DB_003]" in capsys.readouterr().err
+    assert main(["indicators", "--db", str(tmp_path / "missing.duckdb"), "--out", str(tmp_path / "out")]) == 1

@@ -62,6 +62,8 @@ def open_export(path: Path) -> Bundle:
         if not files:
             raise CbmsError(ING_003, path=path, reason="la carpeta no tiene archivos .csv ni .json / "
                                                        "the folder holds no .csv or .json file")
+        # a folder of pages may hold other JSON beside them (the form's asset, notes): only exports are read
+        files = {n: b for n, b in files.items() if not _other_json(n, b)} or files
         sources = tuple(SourceFile(path / n, _sha256(b)) for n, b in files.items())
         return Bundle(path, _detect(path, files), files, sources)
     if not path.is_file():
@@ -77,6 +79,16 @@ def open_export(path: Path) -> Bundle:
         files = _unzip(path)
         return Bundle(path, _detect(path, files), files, source)
     return Bundle(path, _detect(path, {path.name: data}), {path.name: data}, source)
+
+
+def _other_json(name: str, data: bytes) -> bool:
+    """A well-formed JSON file that is not an export page (a damaged one is kept, so it is reported)."""
+    if not name.lower().endswith(".json"):
+        return False
+    try:
+        return _json_kind(json.loads(data)) in (None, "kobo-asset")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
 
 
 def _json_kind(value: Any) -> str | None:

@@ -82,3 +82,17 @@ def test_cli_check_and_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--lang", "en", "indicators", "list"]) == 0
     out = capsys.readouterr().out
     assert "Unemployment rate" in out and "MPI_M0" in out
+
+
+def test_no_household_enters_the_indicators(form: FormSpec) -> None:
+    import duckdb
+
+    from cbms.indicators import compute_indicators
+    from tests.indicators.harness import build_clean, manifest_for
+
+    con = duckdb.connect()
+    build_clean(con, form, {"households": [{"key": "h1", "_status": "quarantined"}],
+                            "members": [{"household": "h1", "relationship": "head", "sex": "female", "age": 30}]})
+    with pytest.raises(CbmsError) as info:
+        compute_indicators(con, load_catalogue(form), manifest_for({}))
+    assert info.value.code == "IND_012"

@@ -126,3 +126,20 @@ def test_cli_bad_export_is_one_line_and_nothing_is_written(tmp_path: Path, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("✗ [ING_004]") and "damaged or truncated zip" in err[0]
     assert not db.exists()
+
+
+def test_a_folder_of_pages_with_other_json_beside_them(tmp_path: Path, form_of: Callable[[str], FormSpec]) -> None:
+    folder = tmp_path / "pulled"
+    folder.mkdir()
+    shutil.copy(CENTRAL / "odata_doubleRepeat_expand_star.json", folder / "page-0001.json")
+    (folder / "notes.json").write_text('{"checked_by": "supervisor"}')
+    assert read_export(folder, form_of("double_repeat")).tables["household"].num_rows == 1
+    (folder / "page-0002.json").write_text('{"value": [{"__id": "x"')  # cut short: never skipped silently
+    assert _code(folder, form_of("double_repeat")) == "ING_003"
+
+
+def test_an_answer_with_a_line_break(tmp_path: Path, form_of: Callable[[str], FormSpec]) -> None:
+    csv = tmp_path / "multirepeat.csv"
+    csv.write_text(HEADER + '\n2018-01-01,"Ana\nMaría",30,one,one,,,0,0,,,,0,v\n2018-01-01,Beto,31,two,two,,,0,0,,,,0,v\n')
+    table = read_export(csv, form_of("multirepeat")).tables["household"]
+    assert table.column("name").to_pylist() == ["Ana\nMaría", "Beto"]
