@@ -36,7 +36,7 @@ def _stage(report: RunReport, name: str, hook: StageHook | None) -> Iterator[Non
         hook("start", name)
     start = time.perf_counter()
     yield
-    report.seconds[name] = time.perf_counter() - start
+    report.seconds[name] = report.seconds.get(name, 0.0) + time.perf_counter() - start
     if hook:
         hook("done", name)
 
@@ -58,10 +58,12 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     form = read_form(manifest.form)
     catalogue = load_catalogue(form)  # the declarations are checked before any data is touched
     rules = load_rules(form)
+    with _stage(report, "ingest", hook):
+        loaded = read_exports(exports, form)  # every export is read (and refused) before the database is opened
     con = connect(db)
     try:
         with _stage(report, "ingest", hook):
-            report.loads = [write_tables(con, export, form, db) for export in read_exports(exports, form)]
+            report.loads = [write_tables(con, export, form, db) for export in loaded]
         with _stage(report, "validate", hook):
             report.accounting = validate_tables(con, form, rules, str(db))
             report.files.append(write_issues_parquet(con, out))

@@ -148,3 +148,13 @@ def test_provenance_is_recorded(demo_run: Path) -> None:
     finally:
         con.close()
     assert len(runs) == 1 and runs[0][1] and len(runs[0][2]) == 64 and json.loads(runs[0][3]) == [1]
+
+
+def test_an_export_of_another_form_touches_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import EXTERNAL
+
+    db = tmp_path / "cbms.duckdb"
+    export = EXTERNAL / "odk_central" / "all-data-types.csv"
+    assert main(["run", str(export), "--db", str(db), "--out", str(tmp_path / "out")]) == 1
+    assert "[ING_007]" in capsys.readouterr().err
+    assert not db.exists()

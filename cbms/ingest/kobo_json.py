@@ -46,7 +46,7 @@ def read_kobo_json(bundle: Bundle, form: FormSpec) -> Export:
     """Read every data page of a KoBo API v2 export into raw tables."""
     collector = Collector(form, str(bundle.path))
     for name, data in sorted(bundle.files.items()):
-        page = json.loads(data)
+        page = bundle.documents[name] if name in bundle.documents else json.loads(data)
         if not isinstance(page, dict) or not isinstance(page.get("results"), list):
             continue  # the asset JSON that travels with the pages
         for record in page["results"]:

@@ -17,7 +17,9 @@ from cbms.ingest.model import ROOT, child_key, level_name, repeat_root
 
 def as_text(value: Any) -> str | None:
     """An answer as the text an ODK export would carry: numbers without '.0', objects as JSON."""
-    if value is None or value == "":
+    if type(value) is str:
+        return value or None
+    if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"

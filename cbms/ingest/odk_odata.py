@@ -58,7 +58,7 @@ def read_central_odata(bundle: Bundle, form: FormSpec) -> Export:
     collector = Collector(form, str(bundle.path))
     form_ids: set[str] = set()
     for name, data in sorted(bundle.files.items()):
-        page = json.loads(data)
+        page = bundle.documents[name] if name in bundle.documents else json.loads(data)
         if not isinstance(page, dict) or not isinstance(page.get("value"), list):
             continue
         match = _FORM_IN_CONTEXT.search(str(page.get("@odata.context", "")))
