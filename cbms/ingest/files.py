@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ class Bundle:
     format: str  # odk-csv | odk-odata | kobo-json | kobo-xlsx
     files: dict[str, bytes]
     sources: tuple[SourceFile, ...]
-    documents: dict[str, Any] = field(default_factory=dict)  # JSON files, parsed once while detecting
 
 
 def _sha256(data: bytes) -> str:
@@ -64,10 +63,9 @@ def open_export(path: Path) -> Bundle:
             raise CbmsError(ING_003, path=path, reason="la carpeta no tiene archivos .csv ni .json / "
                                                        "the folder holds no .csv or .json file")
         # a folder of pages may hold other JSON beside them (the form's asset, notes): only exports are read
-        documents: dict[str, Any] = {}
-        files = {n: b for n, b in files.items() if not _other_json(n, b, documents)} or files
+        files = {n: b for n, b in files.items() if not _other_json(n, b)} or files
         sources = tuple(SourceFile(path / n, _sha256(b)) for n, b in files.items())
-        return Bundle(path, _detect(path, files, documents), files, sources, documents)
+        return Bundle(path, _detect(path, files), files, sources)
     if not path.is_file():
         raise CbmsError(ING_001, path=path)
     data = path.read_bytes()
@@ -79,21 +77,24 @@ def open_export(path: Path) -> Bundle:
         if "xl/workbook.xml" in names:
             return Bundle(path, "kobo-xlsx", {path.name: data}, source)
         files = _unzip(path)
-        documents = {}
-        return Bundle(path, _detect(path, files, documents), files, source, documents)
-    documents = {}
-    return Bundle(path, _detect(path, {path.name: data}, documents), {path.name: data}, source, documents)
+        return Bundle(path, _detect(path, files), files, source)
+    return Bundle(path, _detect(path, {path.name: data}), {path.name: data}, source)
 
 
-def _other_json(name: str, data: bytes, documents: dict[str, Any]) -> bool:
+def _looks_like_page(data: bytes) -> bool:
+    """OData and KoBo API pages name their row list near the top: no need to parse 40 MB to know."""
+    head = data[:4096]
+    return b'"value"' in head or b'"results"' in head
+
+
+def _other_json(name: str, data: bytes) -> bool:
     """A well-formed JSON file that is not an export page (a damaged one is kept, so it is reported)."""
-    if not name.lower().endswith(".json"):
+    if not name.lower().endswith(".json") or _looks_like_page(data):
         return False
     try:
-        documents[name] = json.loads(data)
+        return _json_kind(json.loads(data)) in (None, "kobo-asset")
     except (json.JSONDecodeError, UnicodeDecodeError):
         return False
-    return _json_kind(documents[name]) in (None, "kobo-asset")
 
 
 def _json_kind(value: Any) -> str | None:
@@ -107,16 +108,17 @@ def _json_kind(value: Any) -> str | None:
     return None
 
 
-def _detect(path: Path, files: dict[str, bytes], documents: dict[str, Any]) -> str:
-    """The one format of all the files; JSON ones are parsed into `documents` on the way."""
+def _detect(path: Path, files: dict[str, bytes]) -> str:
+    """The one format of all the files (big JSON pages are recognised by their head; the reader parses
+    each page once and refuses one that is not what its head said)."""
     kinds: set[str] = set()
     for name, data in files.items():
         head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-        if head in (b"{", b"["):
+        if head in (b"{", b"[") and len(data) > 1 << 20 and _looks_like_page(data):
+            kinds.add("odk-odata" if b'"value"' in data[:4096] else "kobo-json")
+        elif head in (b"{", b"["):
             try:
-                if name not in documents:
-                    documents[name] = json.loads(data)
-                kind = _json_kind(documents[name])
+                kind = _json_kind(json.loads(data))
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 raise CbmsError(ING_003, path=path, reason=f"{name}: JSON {exc}") from exc
             if kind is None:

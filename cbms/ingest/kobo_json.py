@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cbms.errors import ING_003, CbmsError
 from cbms.form.spec import FormSpec
 from cbms.ingest.files import Bundle
 from cbms.ingest.model import ROOT, Export
@@ -46,9 +47,15 @@ def read_kobo_json(bundle: Bundle, form: FormSpec) -> Export:
     """Read every data page of a KoBo API v2 export into raw tables."""
     collector = Collector(form, str(bundle.path))
     for name, data in sorted(bundle.files.items()):
-        page = bundle.documents[name] if name in bundle.documents else json.loads(data)
-        if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+        try:
+            page = json.loads(data)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CbmsError(ING_003, path=f"{bundle.path}:{name}", reason=f"JSON {exc}") from exc
+        if isinstance(page, dict) and "content" in page and "uid" in page:
             continue  # the asset JSON that travels with the pages
+        if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+            raise CbmsError(ING_003, path=f"{bundle.path}:{name}",
+                            reason="una página sin la lista 'results' / a page without the 'results' list")
         for record in page["results"]:
             key = submission_key(record)
             row = _walk(collector, record, ROOT, key, key, name)

@@ -58,9 +58,13 @@ def read_central_odata(bundle: Bundle, form: FormSpec) -> Export:
     collector = Collector(form, str(bundle.path))
     form_ids: set[str] = set()
     for name, data in sorted(bundle.files.items()):
-        page = bundle.documents[name] if name in bundle.documents else json.loads(data)
+        try:
+            page = json.loads(data)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CbmsError(ING_003, path=f"{bundle.path}:{name}", reason=f"JSON {exc}") from exc
         if not isinstance(page, dict) or not isinstance(page.get("value"), list):
-            continue
+            raise CbmsError(ING_003, path=f"{bundle.path}:{name}",
+                            reason="una página sin la lista 'value' / a page without the 'value' list")
         match = _FORM_IN_CONTEXT.search(str(page.get("@odata.context", "")))
         if match:
             form_ids.add(match.group(1))
