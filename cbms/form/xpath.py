@@ -63,7 +63,8 @@ class Val:
 
     kind: str
     data: np.ndarray
-    num: np.ndarray | None = None  # the numbers of a text column, when already known (cached references)
+    # a cached reference's numbers, computed the first time a comparison needs them (a box: [] until then)
+    num: list[np.ndarray] | None = None
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -179,14 +180,21 @@ def as_num(v: Val) -> np.ndarray:
         return v.data
     if v.kind == "b":
         return v.data.astype(float)
-    if v.num is not None:
-        return v.num
-    return _as_num(v.data)
+    if v.num is None:
+        return _as_num(v.data)
+    if not v.num:
+        v.num.append(_as_num(v.data))
+    return v.num[0]
 
 
 def _as_num(data: np.ndarray) -> np.ndarray:
     """Text to numbers, column at a time (pyarrow): plain numbers, then YYYY-MM-DD dates as days since 1970."""
     text = pa.array(data, type=pa.string(), from_pandas=True)
+    try:  # most numeric columns are plain numbers or empty: one cast, no pattern matching
+        plain = pc.if_else(pc.equal(pc.utf8_trim_whitespace(text), ""), pa.scalar(None, pa.string()), text)
+        return np.asarray(pc.cast(plain, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     number = pc.match_substring_regex(text, r"^\s*[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*$")
     num = pc.if_else(number, pc.cast(pc.if_else(number, pc.utf8_trim_whitespace(text), "0"), pa.float64()), None)
     is_date = pc.and_(pc.invert(pc.fill_null(number, False)),
@@ -260,7 +268,7 @@ class _Eval:
                 return Val("s", _strings(self.f.lookup(node[1])))
             if ("s", node[1]) not in cache:
                 text = _strings(self.f.lookup(node[1]))
-                cache[("s", node[1])] = Val("s", text, _as_num(text))
+                cache[("s", node[1])] = Val("s", text, [])
             return cache[("s", node[1])]  # type: ignore[no-any-return]
         if tag == "dot":
             if self.dot is None:
@@ -343,10 +351,15 @@ def _count_selected(e: _Eval, a: list[Val]) -> Val:
 
 def _regex(e: _Eval, a: list[Val]) -> Val:
     pattern = str(as_str(a[1])[0]) if len(a[1].data) else ""
-    s = pd.Series(as_str(a[0]), dtype=object)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # pandas: "pattern has match groups"
-        return Val("b", s.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool))
+    text = pa.array(as_str(a[0]), pa.string(), from_pandas=True)
+    try:  # RE2, column at a time; XLSForm patterns are almost always within what RE2 reads
+        found = pc.match_substring_regex(text, pattern)
+        return Val("b", pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(bool))
+    except pa.ArrowInvalid:  # a Java/PCRE-only construct: Python's re, row by row
+        s = pd.Series(as_str(a[0]), dtype=object)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # pandas: "pattern has match groups"
+            return Val("b", s.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool))
 
 
 def _if(e: _Eval, a: list[Val]) -> Val:

@@ -66,6 +66,7 @@ def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataF
             WHERE i.severity = 'error' AND {completed.replace('visit_result', 'h.visit_result')
                                                      .replace('consent', 'h.consent')}
             GROUP BY i.submission_key ORDER BY i.submission_key""")
+        dropped = set(con.execute('SELECT DISTINCT "table", "column" FROM clean.issues WHERE drops_item').fetchall())
         for level in levels:
             parent = parent_level(form, level)
             status = ("" if parent is not None else
@@ -73,14 +74,15 @@ def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataF
                       f"WHEN _submission_key IN (SELECT submission_key FROM clean.quarantine) THEN 'quarantined' "
                       f"ELSE 'clean' END AS _status")
             where = "" if parent is None else f" WHERE _parent_key IN (SELECT _row_key FROM stage_{parent})"
+            # a faulty answer is emptied in clean.*; only the columns that have one get the check
+            emptied = ", ".join(
+                f"CASE WHEN _row_key IN (SELECT row_key FROM clean.issues WHERE drops_item AND \"table\" = "
+                f"'{level}' AND \"column\" = '{c.replace(chr(39), chr(39) * 2)}') THEN NULL ELSE {quote(c)} END "
+                f"AS {quote(c)}" for c in levels[level] if (level, c) in dropped)
+            replace = f" REPLACE ({emptied})" if emptied else ""
             con.execute(f"CREATE OR REPLACE TABLE clean.{quote(level)} AS "
-                        f"SELECT * EXCLUDE (_version_id, _submitted_at, _edits, _deprecated_id){status} "
+                        f"SELECT * EXCLUDE (_version_id, _submitted_at, _edits, _deprecated_id){replace}{status} "
                         f"FROM stage_{level}{where} ORDER BY _row_key")
-            for column in levels[level]:
-                con.execute(f"""
-                    UPDATE clean.{quote(level)} SET {quote(column)} = NULL
-                    WHERE _row_key IN (SELECT row_key FROM clean.issues
-                                       WHERE drops_item AND "table" = ? AND "column" = ?)""", [level, column])
         con.execute("COMMIT")
     except BaseException:  # not handled here: leave clean.* as it was, then let it propagate
         con.execute("ROLLBACK")
