@@ -15,6 +15,7 @@ from cbms.form.spec import FormSpec
 from cbms.ingest.columns import map_columns, normalise
 from cbms.ingest.files import Bundle
 from cbms.ingest.model import ROOT, Export, child_key, level_name, repeat_root
+from cbms.ingest.text import unique_names
 
 SHEET_NAME_LIMIT = 31  # Excel's limit: KoBo truncates repeat names to it
 KOBO_XLSX_META = ("_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
@@ -105,7 +106,7 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
             head["_row_key"].append(row_key)
             head["_parent_key"].append(parent_key)
             head["_row_number"].append(number)
-        names = _unique(header)
+        names = unique_names(header)
         table = pa.table({n: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
                           for i, n in enumerate(names)})
         meta = tuple(c for c in names if c in KOBO_XLSX_META or c.startswith("_submission_"))
@@ -115,11 +116,3 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
         tables[level] = normalise(form, level, table, mapping, arrays)
     return Export("kobo-xlsx", None, bundle.sources, tables)
 
-
-def _unique(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for column in header:
-        seen[column] = seen.get(column, 0) + 1
-        out.append(column if seen[column] == 1 else f"{column}~{seen[column] - 1}")
-    return out

@@ -38,7 +38,7 @@ def read_csv_text(path: Path, name: str, data: bytes) -> CsvText:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     if delimiter == ";":
         notices.append((ING_012, where))
-    header = tuple(_unique(next(csv.reader([first_line.rstrip("\r")], delimiter=delimiter))))
+    header = tuple(unique_names(next(csv.reader([first_line.rstrip("\r")], delimiter=delimiter))))
     try:
         # Most exports have no line break inside an answer, and parsing is twice as fast (and parallel)
         # when pyarrow may assume so; a quoted line break then breaks a row's column count, and we parse again.
@@ -62,7 +62,8 @@ def _parse(data: bytes, delimiter: str, header: tuple[str, ...], newlines_in_val
     )
 
 
-def _unique(header: list[str]) -> list[str]:
+def unique_names(header: list[str]) -> list[str]:
+    """Column names made unique the way a spreadsheet reader would: the second `x` becomes `x~1`."""
     seen: dict[str, int] = {}
     out = []
     for column in header:

@@ -9,19 +9,15 @@ from pathlib import Path
 import pytest
 
 from cbms.errors import CbmsError
-from cbms.form import FormSpec, read_form
+from cbms.form import FormSpec
 from cbms.indicators import load_catalogue
 from cbms.indicators.docs import DOCS, render_docs
-from tests.conftest import FORM, ROOT, SHARED
+from tests.conftest import ROOT, SHARED
 
 SPEC = SHARED / "spec" / "INDICATORS.md"
 CENSORED = ("SCHOOLING", "ATTENDANCE", "NUTRITION", "MORTALITY", "FUEL", "SANITATION", "WATER", "ELECTRICITY",
             "HOUSING", "OVERCROWDING")
 
-
-@pytest.fixture(scope="module")
-def form() -> FormSpec:
-    return read_form(FORM)
 
 
 def test_every_indicator_of_the_spec_is_declared(form: FormSpec) -> None:

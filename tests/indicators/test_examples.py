@@ -7,22 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from cbms.form import FormSpec, read_form
-from cbms.indicators import Catalogue, load_catalogue
-from tests.conftest import FORM
+from cbms.form import FormSpec
+from cbms.indicators import Catalogue
 from tests.indicators.harness import CHECKED, EXAMPLES, cell, load_example, run_example
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
 
-@pytest.fixture(scope="module")
-def form() -> FormSpec:
-    return read_form(FORM)
-
-
-@pytest.fixture(scope="module")
-def catalogue(form: FormSpec) -> Catalogue:
-    return load_catalogue(form)
 
 
 def test_every_indicator_has_an_example(catalogue: Catalogue) -> None:

@@ -11,22 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cbms.form import FormSpec, read_form
-from cbms.indicators import Catalogue, compute_indicators, load_catalogue
-from tests.conftest import FORM
+from cbms.form import FormSpec
+from cbms.indicators import Catalogue, compute_indicators
 from tests.indicators.harness import build_clean, manifest_for
 
 YES_NO = st.sampled_from(["yes", "no", None])
 
 
-@pytest.fixture(scope="module")
-def form() -> FormSpec:
-    return read_form(FORM)
-
-
-@pytest.fixture(scope="module")
-def catalogue(form: FormSpec) -> Catalogue:
-    return load_catalogue(form)
 
 
 def _choice(form: FormSpec, name: str) -> st.SearchStrategy[Any]:
