@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from cbms.config import Manifest
 from cbms.errors import Lang
 from cbms.indicators import ComputeReport
@@ -85,28 +87,27 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     return report
 
 
-def _validation_workbook(con: object, out: Path, lang: Lang) -> list[Path]:
+def _validation_workbook(con: duckdb.DuckDBPyConnection, out: Path, lang: Lang) -> list[Path]:
     from cbms.validate.supervisors import supervisor_workbook
 
-    return [supervisor_workbook(con, out, lang)]  # type: ignore[arg-type]
+    return [supervisor_workbook(con, out, lang)]
 
 
-def _reports(con: object, manifest: Manifest, out: Path, lang: Lang, formats: tuple[str, ...],
+def _reports(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang, formats: tuple[str, ...],
              report: RunReport) -> None:
     from cbms.report import write_profiles, write_workbook
 
     if "xlsx" in formats:
-        report.files.append(write_workbook(con, manifest, out, lang))  # type: ignore[arg-type]
+        report.files.append(write_workbook(con, manifest, out, lang))
     if "pdf" in formats:
-        written = write_profiles(con, manifest, out, lang)  # type: ignore[arg-type]
+        written = write_profiles(con, manifest, out, lang)
         report.files += list(written)
         report.problems += [p.message(lang) for p in written.problems]
 
 
-def _maps(con: object, manifest: Manifest, out: Path, lang: Lang, report: RunReport) -> None:
+def _maps(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang, report: RunReport) -> None:
     from cbms.maps import export_map_inputs
 
-    result = export_map_inputs(con, manifest, out, lang)  # type: ignore[arg-type]
-    report.files += list(getattr(result, "files", ()))
-    report.problems += [p.message(lang) if hasattr(p, "message") else str(p)
-                        for p in getattr(result, "problems", ())]
+    result = export_map_inputs(con, manifest, out, lang)
+    report.files += list(result.files)
+    report.problems += [p.message(lang) for p in result.problems]
