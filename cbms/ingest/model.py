@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,14 +114,6 @@ def aliases(form: FormSpec) -> dict[str, dict[str, str]]:
     return out
 
 
-_INDEX = re.compile(r"\[(\d+)\]$")
-
-
 def child_key(parent_key: str, relative_path: tuple[str, ...], position: int) -> str:
     """A repeat row's key in Central's CSV spelling: `<parent key>/<path from parent>[<1-based position>]`."""
     return f"{parent_key}/{'/'.join(relative_path)}[{position}]"
-
-
-def submission_of(row_key: str) -> str:
-    """The submission key a row key starts with (Central spelling: `uuid:...` then `/path[i]`...)."""
-    return row_key.split("/", 1)[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,9 +86,4 @@ def _with_rows(table: pa.Table, rows: int) -> pa.Table:
     return table if table.num_columns else pa.table({"_": pa.nulls(rows, pa.string())})
 
 
-def submission_fields(record: Mapping[str, Any], skip: tuple[str, ...] = ()) -> dict[str, str | None]:
-    """The non-list values of a flat record as text."""
-    return {k: as_text(v) for k, v in record.items() if not isinstance(v, list) and k not in skip}
-
-
-__all__ = ["ROOT", "Collector", "as_text", "submission_fields"]
+__all__ = ["ROOT", "Collector", "as_text"]
