@@ -72,7 +72,10 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, man
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ind_fine AS
         SELECT indicator_id, district, sector, grupo, {', '.join(BREAKDOWNS)},
-               sum(weight * num) FILTER (WHERE known) AS num, sum(weight * den) FILTER (WHERE known) AS den,
+               -- exact decimal sums: a float sum depends on the order threads add in, and re-running on the
+               -- same data must give the same bytes
+               sum(CAST(weight * num AS DECIMAL(38, 12))) FILTER (WHERE known) AS num,
+               sum(CAST(weight * den AS DECIMAL(38, 12))) FILTER (WHERE known) AS den,
                count(*) FILTER (WHERE known) AS n, count(*) FILTER (WHERE NOT known) AS n_missing
         FROM ({union}) GROUP BY ALL""")
     allowed = [(i.id, c) for i in chosen for c in combos(i, catalogue)]
@@ -99,7 +102,8 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, man
                              CASE WHEN grouping(age_group) = 0 THEN 'age_group' END) AS combo,
                    (grouping(sex) = 0 AND sex IS NULL) OR (grouping(head_sex) = 0 AND head_sex IS NULL)
                        OR (grouping(age_group) = 0 AND age_group IS NULL) AS unknown_breakdown,
-                   sum(num) AS numerator, sum(den) AS denominator, sum(n) AS n, sum(n_missing) AS n_missing
+                   CAST(sum(num) AS DOUBLE) AS numerator, CAST(sum(den) AS DOUBLE) AS denominator, sum(n) AS n,
+                   sum(n_missing) AS n_missing
             FROM ind_fine GROUP BY GROUPING SETS ({_grouping_sets()}))
         SELECT r.indicator_id, r.area_level,
                CASE r.area_level WHEN 'district' THEN r.district WHEN 'sector' THEN r.sector ELSE r.grupo END
