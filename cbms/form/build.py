@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyxform.validators.odk_validate import ODKValidateError, check_xform
 
-from cbms.errors import CLI_002, FORM_004, FORM_005, CbmsError
+from cbms.atomic import write_atomically
+from cbms.errors import FORM_004, FORM_005, CbmsError
 from cbms.form.read import convert_form
 
 
@@ -39,20 +38,12 @@ def build_form(path: Path | str, out_dir: Path | str | None = None, validate: bo
     out = Path(out_dir) if out_dir is not None else path.parent
     result = convert_form(path)
     form_id = str((result._pyxform or {}).get("id_string") or path.stem)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{form_id}.", suffix=".xml", dir=out)
-    except OSError as exc:
-        raise CbmsError(CLI_002, path=out, reason=exc.strerror or str(exc)) from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as fh:
-            fh.write(result.xform)
-        warnings = list(result.warnings)
+    warnings = list(result.warnings)
+
+    def write_checked(tmp: Path) -> None:
+        tmp.write_text(result.xform, encoding="utf-8")
         if validate:
-            warnings += validate_xform(tmp, path)
-        target = out / f"{form_id}.xml"
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
+            warnings.extend(validate_xform(tmp, path))
+
+    target = write_atomically(out / f"{form_id}.xml", write_checked)
     return BuildResult(xform=target, form_id=form_id, warnings=tuple(warnings))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from cbms.atomic import write_atomically
 from cbms.config import Manifest
 from cbms.errors import CLI_001, LANGS, MAP_001, MAP_003, MAP_004, MAP_005, MAP_015, MAP_016, MAP_017, CbmsError, Lang
 from cbms.maps.boundaries import Boundaries, geojson_text, join, read_boundaries
@@ -45,14 +45,7 @@ def _codes(codes: tuple[str, ...]) -> str:
 
 def _write(path: Path, data: bytes) -> Path:
     """Write through a temporary file in the same folder, so a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CbmsError(MAP_003, path=path.parent, reason=exc.strerror or str(exc)) from exc
-    return path
+    return write_atomically(path, lambda tmp: tmp.write_bytes(data))
 
 
 def _images(run: _Run, table: WideTable, bounds: Boundaries) -> tuple[Path, ...]:

@@ -15,10 +15,10 @@ import duckdb
 import jinja2
 import markupsafe
 
+from cbms.atomic import write_atomically
 from cbms.config import Manifest
 from cbms.errors import CLI_001, LANGS, REP_004, REP_005, REP_008, REP_009, CbmsError, Lang
 from cbms.report import charts
-from cbms.report.files import publish
 from cbms.report.geo import Boundaries, read_boundaries
 from cbms.report.mart import Area, Indicator, Mart, read_mart
 from cbms.report.settings import Settings, load_settings
@@ -451,7 +451,7 @@ def write_profiles(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path
             return written  # the same template fails every area the same way
         target = folder / file_name(settings, area, lang)
         try:
-            written.append(publish(target, functools.partial(engine.write, html)))
+            written.append(write_atomically(target, functools.partial(engine.write, html)))
         except CbmsError as exc:
             written.problems.append(exc)
             return written  # the folder cannot be written: no other profile can be either

@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cbms import spreadsheet
+from cbms.atomic import write_atomically
 from cbms.config import Manifest
 from cbms.errors import CLI_001, LANGS, CbmsError, Lang
-from cbms.report.files import publish
 from cbms.report.mart import Area, Mart, read_mart
 from cbms.report.settings import Settings, load_settings
 from cbms.report.tables import Row, Shown, domain_rows, domains, indicators_of, unit_label
@@ -342,5 +342,5 @@ def write_workbook(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path
     out = Path(out)
     target = out if out.suffix.lower() == ".xlsx" else out / file_name(settings, manifest, lang)
     workbook = build_workbook(mart, settings, manifest, lang)
-    return publish(target, workbook.save)
+    return write_atomically(target, workbook.save)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 import duckdb
 import yaml
 
+from cbms.atomic import copy_query
 from cbms.errors import CLI_002, CbmsError
 
 PERSONAL_DATA = Path(__file__).resolve().parents[2] / "schemas" / "personal_data.yaml"
@@ -38,14 +38,9 @@ def write_issues_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
     """OUT/issues.parquet: every issue, with the values of personal items blanked."""
     ensure_out(out)
     personal = personal_items()
-    target = out / ISSUES_PARQUET
-    tmp = out / f".{ISSUES_PARQUET}.{os.getpid()}.tmp"
     listed = ", ".join("'" + p.replace("'", "''") + "'" for p in personal) or "NULL"
     columns = ", ".join(f'"{c}"' if c != "value" else
                         f'CASE WHEN "column" IN ({listed}) THEN NULL ELSE value END AS value'
                         for c in PUBLIC_COLUMNS)
-    path = str(tmp).replace("'", "''")
-    con.execute(f'COPY (SELECT {columns} FROM clean.issues ORDER BY submission_key, row_key, rule, "column") '
-                f"TO '{path}' (FORMAT parquet)")
-    tmp.replace(target)
-    return target
+    select = f'SELECT {columns} FROM clean.issues ORDER BY submission_key, row_key, rule, "column"'
+    return copy_query(con, select, out / ISSUES_PARQUET, "FORMAT parquet")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +13,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from cbms import spreadsheet
-from cbms.errors import CLI_002, CbmsError, Lang
+from cbms.atomic import write_atomically
+from cbms.errors import Lang
 from cbms.validate.declarations import Severity
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
@@ -86,7 +85,7 @@ def write_issue_workbook(issues: pd.DataFrame, out: Path, lang: Literal["es", "e
     _summary_sheet(book.create_sheet(_t("summary", lang)), frame, lang, title or _t("title", lang))
     for severity in SEVERITIES:
         _issue_sheet(book.create_sheet(_t(f"{severity}_sheet", lang)), frame[frame["severity"] == severity], lang)
-    return _save_atomically(book, target)
+    return write_atomically(target, book.save, private=True)  # holds names and phones
 
 
 def _t(key: str, lang: Lang) -> str:
@@ -213,23 +212,3 @@ def _by_enumerator(frame: pd.DataFrame, lang: Lang) -> list[list[object]]:
     table = table.sort_values(["error", "warning", "order"], ascending=[False, False, True], kind="stable")
     return [[row.enumerator, int(row.error), int(row.warning), int(row.households)]
             for row in table.itertuples(index=False)]
-
-
-def _save_atomically(book: Workbook, target: Path) -> Path:
-    """Save to a temporary file beside `target`, then rename it over `target`. The file keeps mkstemp's
-    owner-only permissions: it holds names and phone numbers."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".xlsx.tmp", dir=target.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise CbmsError(CLI_002, path=target.parent, reason=exc.strerror or str(exc)) from exc
-    tmp = Path(tmp_name)
-    try:
-        book.save(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise CbmsError(CLI_002, path=target.parent, reason=exc.strerror or str(exc)) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
