@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -49,35 +50,35 @@ def read_central_csv(bundle: Bundle, form: FormSpec) -> Export:
 
 def _level_table(form: FormSpec, level: str, source: str, table: pa.Table) -> pa.Table:
     rows = table.num_rows
-    key = table.column("KEY").combine_chunks()
+    key = table.column("KEY")
     meta = (*CENTRAL_META, "KEY", "PARENT_KEY")
     mapping = map_columns(form, level, [c for c in table.column_names if c not in ("KEY", "PARENT_KEY")],
                           meta, separators="-/")
     head: dict[str, pa.Array] = {
         "_row_key": key,
-        "_source_file": pa.array([source] * rows, pa.string()),
-        "_row_number": pa.array(range(1, rows + 1), pa.int64()),
+        "_source_file": pa.repeat(pa.scalar(source, pa.string()), rows),
+        "_row_number": pa.array(np.arange(1, rows + 1, dtype=np.int64)),
     }
     if level == ROOT:
         instance = next((c for c, raw in mapping.fields.items() if raw == "instanceID"), None)
         head["_submission_key"] = key
-        head["_version_id"] = pc.coalesce(table.column(instance).combine_chunks(), key) if instance else key
+        head["_version_id"] = pc.coalesce(table.column(instance), key) if instance else key
         for column, target in (("SubmissionDate", "_submitted_at"), ("Edits", "_edits")):
             if column in table.column_names:
-                head[target] = table.column(column).combine_chunks()
+                head[target] = table.column(column)
         deprecated = next((c for c in table.column_names if c.endswith("deprecatedID")), None)
         if deprecated:
-            head["_deprecated_id"] = table.column(deprecated).combine_chunks()
+            head["_deprecated_id"] = table.column(deprecated)
     else:
-        head["_parent_key"] = table.column("PARENT_KEY").combine_chunks()
+        head["_parent_key"] = table.column("PARENT_KEY")
         head["_submission_key"] = _prefix(key)
     return normalise(form, level, table.drop_columns([c for c in ("KEY", "PARENT_KEY")
                                                        if c in table.column_names]), mapping, head)
 
 
-def _prefix(keys: pa.Array) -> pa.Array:
+def _prefix(keys: pa.ChunkedArray) -> pa.ChunkedArray:
     """`uuid:abc/member[2]` -> `uuid:abc`: the submission a repeat row belongs to."""
-    return pc.extract_regex(keys, r"^(?P<s>[^/]*)").field("s")
+    return pc.list_element(pc.split_pattern(keys, "/", max_splits=1), 0)
 
 
 def check_parents(path: str, tables: dict[str, pa.Table], form: FormSpec) -> None:

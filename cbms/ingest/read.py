@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pyarrow.compute as pc
+
 from cbms.errors import ING_007, ING_008, CbmsError
 from cbms.form.spec import FormSpec
 from cbms.ingest.files import Bundle, open_export
@@ -34,7 +36,7 @@ def read_export(path: Path | str, form: FormSpec) -> Export:
     single = len(bundle.sources) == 1
     source_of = {}
     for level_table in export.tables.values():
-        for name in set(level_table.column("_source_file").to_pylist()):
+        for name in pc.unique(level_table.column("_source_file")).to_pylist():
             source = bundle.sources[0] if single else next(
                 (s for s in bundle.sources if s.path.name == name), bundle.sources[0])
             display = f"{source.path}" if source.path.name == name else f"{source.path}/{name}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,12 +28,22 @@ def read_csv_text(path: Path, name: str, data: bytes) -> CsvText:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        data.decode("utf-8")
+        table = _parse_text(where, data, _first_line(data).decode("utf-8"), notices)
     except UnicodeDecodeError:
         # Excel on Windows saves "CSV" in the ANSI code page; Windows-1252 is a superset of Latin-1
         data = data.decode("cp1252", errors="replace").encode("utf-8")
-        notices.append((ING_011, where))
-    first_line = data.split(b"\n", 1)[0].decode("utf-8")
+        notices = [(ING_011, where)]
+        table = _parse_text(where, data, _first_line(data).decode("utf-8"), notices)
+    return CsvText(tuple(table.column_names), table, tuple(notices))
+
+
+def _first_line(data: bytes) -> bytes:
+    end = data.find(b"\n")
+    return data if end < 0 else data[:end]
+
+
+def _parse_text(where: str, data: bytes, first_line: str, notices: list[tuple[Detail, str]]) -> pa.Table:
+    """Parse UTF-8 CSV bytes; UnicodeDecodeError when they are not UTF-8 (pyarrow checks every value)."""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     if delimiter == ";":
         notices.append((ING_012, where))
@@ -42,21 +51,25 @@ def read_csv_text(path: Path, name: str, data: bytes) -> CsvText:
     try:
         # Most exports have no line break inside an answer, and parsing is twice as fast (and parallel)
         # when pyarrow may assume so; a quoted line break then breaks a row's column count, and we parse again.
-        table = _parse(data, delimiter, header, newlines_in_values=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return _parse(data, delimiter, header, newlines_in_values=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        if "UTF8" in str(exc):
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, str(exc)) from exc
         try:
-            table = _parse(data, delimiter, header, newlines_in_values=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-            raise CbmsError(ING_006, path=where, row=_row_of(str(exc)), reason=_short(str(exc))) from exc
-    return CsvText(header, table, tuple(notices))
+            return _parse(data, delimiter, header, newlines_in_values=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as again:
+            if "UTF8" in str(again):
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, str(again)) from again
+            raise CbmsError(ING_006, path=where, row=_row_of(str(again)), reason=_short(str(again))) from again
 
 
 def _parse(data: bytes, delimiter: str, header: tuple[str, ...], newlines_in_values: bool) -> pa.Table:
     return pacsv.read_csv(
-        io.BytesIO(data),
+        pa.BufferReader(data),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values),
         convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=True,
+            # only an empty cell is missing: an answer "NA", "null" or "N/A" is text like any other
+            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=True, null_values=[""],
             quoted_strings_can_be_null=True),
         read_options=pacsv.ReadOptions(column_names=list(header), skip_rows=1, block_size=1 << 22),
     )

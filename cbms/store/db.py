@@ -12,9 +12,10 @@ from cbms.form.spec import FormSpec
 from cbms.ingest.model import HEAD_COLUMNS, TAIL_COLUMNS, field_columns
 
 DEFAULT_DB = Path("data") / "cbms.duckdb"
+ROW_GROUP_SIZE = 20_480
 SCHEMAS = ("raw", "clean", "mart", "meta")
 # per-row columns the store adds to what the readers give
-STORE_COLUMNS = ("_load_id", "_source_sha256", "_row_hash")
+STORE_COLUMNS = ("_load_id", "_source_sha256")
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta.form (
@@ -32,7 +33,8 @@ CREATE TABLE IF NOT EXISTS meta.runs (
     catalogue_sha256 VARCHAR
 );
 CREATE TABLE IF NOT EXISTS raw.submission_versions (
-    _submission_key VARCHAR NOT NULL, _version_id VARCHAR NOT NULL, _content_hash VARCHAR NOT NULL,
+    _submission_key VARCHAR NOT NULL, _version_id VARCHAR NOT NULL,
+    _content_hash VARCHAR,              -- NULL for a current version never compared (see store/load.py)
     status VARCHAR NOT NULL,            -- current | superseded | conflict | duplicate (received again)
     first_load_id INTEGER NOT NULL, replaced_load_id INTEGER,
     content VARCHAR                      -- JSON of every row of the version, kept once it is not current
@@ -45,7 +47,12 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
+        con = duckdb.connect()
+        # Row groups of 20,480 rows instead of 122,880: a load's last, partial row group is compressed at
+        # COMMIT by one thread, and with the default size that is the whole 100,000-row household table
+        # (measured: insert + commit of a 100,000-household export 2.6 s -> 1.3 s; the file grows ~10 %).
+        con.execute(f"ATTACH {sql_text(str(path))} AS cbms (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        con.execute("USE cbms")
     except (duckdb.Error, OSError) as exc:
         raise CbmsError(DB_001, path=path, reason=" ".join(str(exc).split())) from exc
     con.execute("SET enable_progress_bar = false")  # the CLI draws its own progress
@@ -53,6 +60,11 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(DDL)
     return con
+
+
+def sql_text(text: str) -> str:
+    """A DuckDB string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def quote(identifier: str) -> str:

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from cbms import __version__
 from cbms.form.spec import FormSpec
 from cbms.ingest.model import HEAD_COLUMNS, ROOT, TAIL_COLUMNS, Export, field_columns
-from cbms.store.db import ensure_form, quote
+from cbms.store.db import ensure_form, quote, sql_text
 
 SEP = "chr(31)"
 
@@ -43,49 +44,65 @@ class LoadReport:
     warnings: tuple[str, ...] = ()
 
 
-def _row_hash_sql(fields: tuple[str, ...]) -> str:
+def _row_hash_sql(level: str, fields: tuple[str, ...]) -> str:
+    """A row's 64-bit share of its submission's content hash (md5: the same in every DuckDB version)."""
     parts = ", ".join(f"coalesce({quote(f)}, chr(0))" for f in ("_row_key", "_parent_key", *fields))
-    return f"md5(concat_ws({SEP}, {parts}))"
+    return f"md5_number_upper(concat_ws({SEP}, '{level}', {parts}))"
+
+
+def _content_hash_sql(levels: Mapping[str, tuple[str, ...]], rows: Mapping[str, str]) -> str:
+    """SQL of (submission key, occurrence, content hash) over the given row sources, one per level.
+
+    The hash is a sum of the rows' shares: the same whatever the order of the rows, so nothing is sorted."""
+    union = " UNION ALL ".join(
+        f"SELECT _submission_key, _occ, {_row_hash_sql(lv, fields)} AS _h FROM ({rows[lv]})"
+        for lv, fields in levels.items())
+    return f"SELECT _submission_key, _occ, md5(CAST(sum(_h) AS VARCHAR)) AS _content_hash FROM ({union}) GROUP BY ALL"
 
 
 def _stage(con: duckdb.DuckDBPyConnection, export: Export, levels: Mapping[str, tuple[str, ...]]) -> None:
-    sources = pa.table({
-        "_source_file": list(export.source_of),
-        "_source_display": [v[0] for v in export.source_of.values()],
-        "_source_sha256": [v[1] for v in export.source_of.values()],
-    })
-    con.register("in_sources", sources)
+    """Register each level's rows (`in_<level>`) and their keys and occurrence (`inc_<level>`)."""
     for level, fields in levels.items():
         table = export.tables.get(level)
         if table is None:
             columns = [*HEAD_COLUMNS, *fields, *TAIL_COLUMNS]
             table = pa.table({c: pa.array([], pa.int64() if c == "_row_number" else pa.string()) for c in columns})
-        # the rows stay in Arrow; only their keys, hash and occurrence are materialised (`_ord` links back)
-        con.register(f"in_{level}", table.append_column("_ord", pa.array(range(table.num_rows), pa.int64())))
+        # the rows stay in Arrow; only their keys are computed (`_ord` links them back)
+        con.register(f"in_{level}", table.append_column("_ord", pa.array(np.arange(table.num_rows))))
         repeated = con.execute(f"SELECT count(*) > count(DISTINCT _row_key) FROM in_{level}").fetchall()[0][0]
         occurrence = ("row_number() OVER (PARTITION BY _row_key ORDER BY _source_file, _row_number)"
                       if repeated else "1")  # the sort is only needed when a key comes twice
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE inc_{level} AS
+        narrow = con.sql(f"""
             SELECT _ord, _submission_key, _row_key, _version_id, _edits, _submitted_at, _deprecated_id,
-                   {_row_hash_sql(fields)} AS _row_hash, CAST({occurrence} AS BIGINT) AS _occ
-            FROM in_{level}""")
+                   CAST({occurrence} AS BIGINT) AS _occ
+            FROM in_{level}""").to_arrow_table()
+        con.register(f"inc_{level}", narrow)
 
 
 def _resolve(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]]) -> None:
-    union = " UNION ALL ".join(
-        f"SELECT _submission_key, _occ, '{lv}' AS lv, _row_key, _row_hash FROM inc_{lv}" for lv in levels)
+    """Hash the contents that must be compared, and rank the versions of each submission in the export.
+
+    Only submissions that come more than once in the export, or are already stored, are hashed: the others
+    are new and compare with nothing. A stored version's hash is computed again from its raw rows, so a
+    comparison never depends on a hash written by an earlier cbms or form version."""
+    repeats = " UNION ".join(f"SELECT _submission_key FROM inc_{lv} WHERE _occ > 1" for lv in levels)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE inc_hash AS
-        SELECT _submission_key, _occ, md5(string_agg(lv || ':' || _row_hash, ',' ORDER BY lv, _row_key))
-               AS _content_hash
-        FROM ({union}) GROUP BY ALL""")
+        CREATE OR REPLACE TEMP TABLE inc_compare AS
+        {repeats}
+        UNION SELECT c._submission_key FROM raw.submission_versions c SEMI JOIN inc_{ROOT} r
+              ON r._submission_key = c._submission_key WHERE c.status = 'current'""")
+    incoming = {lv: f"SELECT t.*, k._occ FROM in_{lv} t JOIN inc_{lv} k ON k._ord = t._ord "
+                    f"WHERE k._submission_key IN (SELECT _submission_key FROM inc_compare)" for lv in levels}
+    stored = {lv: f"SELECT *, 1 AS _occ FROM raw.{quote(lv)} "
+                  f"WHERE _submission_key IN (SELECT _submission_key FROM inc_compare)" for lv in levels}
+    con.execute(f"CREATE OR REPLACE TEMP TABLE inc_hash AS {_content_hash_sql(levels, incoming)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cur_hash AS {_content_hash_sql(levels, stored)}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE inc_sub AS
         WITH r AS (
             SELECT r._submission_key, r._occ, r._version_id, r._edits, r._submitted_at, r._deprecated_id,
                    h._content_hash
-            FROM inc_{ROOT} r JOIN inc_hash h USING (_submission_key, _occ)),
+            FROM inc_{ROOT} r LEFT JOIN inc_hash h USING (_submission_key, _occ)),
         distinct_content AS (
             SELECT *, row_number() OVER (PARTITION BY _submission_key, _content_hash ORDER BY _occ) AS _copy
             FROM r),
@@ -107,13 +124,14 @@ def _classify(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE inc_action AS
         SELECT w._submission_key, w._occ, w._version_id, w._content_hash,
                CASE WHEN c._submission_key IS NULL THEN 'new'
-                    WHEN c._content_hash = w._content_hash THEN 'unchanged'
+                    WHEN h._content_hash = w._content_hash THEN 'unchanged'
                     WHEN EXISTS (SELECT 1 FROM raw.submission_versions v
                                  WHERE v._submission_key = w._submission_key AND v._version_id = w._version_id
                                    AND v.status = 'superseded') THEN 'stale'
                     ELSE 'updated' END AS action
         FROM inc_sub w
         LEFT JOIN raw.submission_versions c ON c._submission_key = w._submission_key AND c.status = 'current'
+        LEFT JOIN cur_hash h ON h._submission_key = w._submission_key
         WHERE w._rank = 1""")
 
 
@@ -136,34 +154,50 @@ def _content_json(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str
             f"ORDER BY lv) || '}}' AS content FROM ({parts}) GROUP BY ALL")
 
 
-def _apply(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]], load_id: int) -> dict[str, int]:
+def _kept_rows(con: duckdb.DuckDBPyConnection, level: str) -> pa.Table:
+    """`_ord` of the rows of a level to insert: those of new and updated versions, and, in a repeat, rows
+    whose submission has no root row anywhere (kept once; validation reports them)."""
+    orphan = "FALSE" if level == ROOT else (
+        f"(k._occ = 1 AND k._submission_key NOT IN (SELECT _submission_key FROM inc_{ROOT})"
+        f" AND k._row_key NOT IN (SELECT _row_key FROM raw.{quote(level)}))")
+    return con.sql(f"""
+        SELECT k._ord FROM inc_{level} k
+        LEFT JOIN (SELECT _submission_key, _occ, action FROM inc_action WHERE action IN ('new', 'updated')) a
+               USING (_submission_key, _occ)
+        WHERE a.action IS NOT NULL OR {orphan}""").to_arrow_table()
+
+
+def _source_sql(source_of: Mapping[str, tuple[str, str]], part: int) -> str:
+    """`_source_file` (the export's inner file name) -> the file as the user named it (0) or its sha256 (1)."""
+    cases = " ".join(f"WHEN {sql_text(name)} THEN {sql_text(value[part])}" for name, value in source_of.items())
+    return f"CASE _source_file {cases} END" if cases else "NULL"
+
+
+def _apply(con: duckdb.DuckDBPyConnection, export: Export, levels: Mapping[str, tuple[str, ...]],
+           load_id: int) -> dict[str, int]:
     updated_keys = "SELECT _submission_key, 1 FROM inc_action WHERE action = 'updated'"
     con.execute(f"""
         UPDATE raw.submission_versions v SET status = 'superseded', replaced_load_id = {load_id},
-               content = o.content
-        FROM ({_content_json(con, levels, 'raw', updated_keys)}) o
+               content = o.content, _content_hash = h._content_hash
+        FROM ({_content_json(con, levels, 'raw', updated_keys)}) o JOIN cur_hash h USING (_submission_key)
         WHERE v._submission_key = o._submission_key AND v.status = 'current'""")
     written: dict[str, int] = {}
-    for level, fields in levels.items():
+    for level in levels:
         con.execute(f"""DELETE FROM raw.{quote(level)} WHERE _submission_key IN
                         (SELECT _submission_key FROM inc_action WHERE action IN ('new', 'updated'))""")
-        columns = ", ".join(f"t.{quote(c)}" for c in (*HEAD_COLUMNS, *fields, *TAIL_COLUMNS)
-                            if c != "_source_file")
-        rows = (f"SELECT {columns}, s._source_display AS _source_file, s._source_sha256, k._row_hash, "
-                f"{load_id} AS _load_id FROM in_{level} t JOIN inc_{level} k ON k._ord = t._ord "
-                f"LEFT JOIN in_sources s ON s._source_file = t._source_file")
-        before = _count(con, f"raw.{quote(level)}")
+        kept = _kept_rows(con, level)
+        written[level] = kept.num_rows
+        if kept.num_rows == 0:
+            continue
+        con.register("kept_rows", kept)
+        # rows go from Arrow straight into the table: no copy, no join unless some are left out
+        where = "" if kept.num_rows == _count(con, f"inc_{level}") else "WHERE _ord IN (SELECT _ord FROM kept_rows)"
         con.execute(f"""
-            INSERT INTO raw.{quote(level)} BY NAME {rows}
-            WHERE (k._submission_key, k._occ) IN
-                  (SELECT _submission_key, _occ FROM inc_action WHERE action IN ('new', 'updated'))""")
-        if level != ROOT:  # rows whose submission has no root row anywhere: kept, validation reports them
-            con.execute(f"""
-                INSERT INTO raw.{quote(level)} BY NAME {rows}
-                WHERE k._occ = 1
-                  AND k._submission_key NOT IN (SELECT _submission_key FROM inc_{ROOT})
-                  AND k._row_key NOT IN (SELECT _row_key FROM raw.{quote(level)})""")
-        written[level] = _count(con, f"raw.{quote(level)}") - before
+            INSERT INTO raw.{quote(level)} BY NAME
+            SELECT * EXCLUDE (_ord, _source_file), {_source_sql(export.source_of, 0)} AS _source_file,
+                   {_source_sql(export.source_of, 1)} AS _source_sha256, {load_id} AS _load_id
+            FROM in_{level} {where}""")
+        con.unregister("kept_rows")
     con.execute(f"""
         INSERT INTO raw.submission_versions
         SELECT _submission_key, _version_id, _content_hash, 'current', {load_id}, NULL, NULL
@@ -208,7 +242,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, export: Export, form: FormSpec,
         _stage(con, export, levels)
         _resolve(con, levels)
         _classify(con)
-        written = _apply(con, levels, load_id)
+        written = _apply(con, export, levels, load_id)
         counts = dict(con.execute("SELECT action, count(*) FROM inc_action GROUP BY 1").fetchall())
         orphans = {lv: _count(con, f"inc_{lv}", f"WHERE _submission_key NOT IN "
                                                f"(SELECT _submission_key FROM inc_{ROOT}) AND _occ = 1")
@@ -235,7 +269,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, export: Export, form: FormSpec,
     finally:
         for level in levels:
             con.unregister(f"in_{level}")
-        con.unregister("in_sources")
+            con.unregister(f"inc_{level}")
     return LoadReport(
         load_id=load_id if changed else None, format=export.format, sources=sources,
         new=counts.get("new", 0), updated=counts.get("updated", 0), unchanged=counts.get("unchanged", 0),

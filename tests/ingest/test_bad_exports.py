@@ -143,3 +143,12 @@ def test_an_answer_with_a_line_break(tmp_path: Path, form_of: Callable[[str], Fo
     csv.write_text(HEADER + '\n2018-01-01,"Ana\nMaría",30,one,one,,,0,0,,,,0,v\n2018-01-01,Beto,31,two,two,,,0,0,,,,0,v\n')
     table = read_export(csv, form_of("multirepeat")).tables["household"]
     assert table.column("name").to_pylist() == ["Ana\nMaría", "Beto"]
+
+
+def test_answers_that_spell_missing_are_kept_as_text(tmp_path: Path, form_of: Callable[[str], FormSpec]) -> None:
+    # pyarrow's default null markers ("NA", "null", "N/A", "nan", ...) would turn these answers into blanks
+    csv = tmp_path / "multirepeat.csv"
+    rows = [f"2018-01-01,{name},30,k{i},k{i},,,0,0,,,,0,v" for i, name in enumerate(["NA", "null", "N/A", "nan", ""])]
+    csv.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
+    table = read_export(csv, form_of("multirepeat")).tables["household"]
+    assert table.column("name").to_pylist() == ["NA", "null", "N/A", "nan", None]
