@@ -139,10 +139,13 @@ def demo(
 
 def _load_form(form: Path):  # type: ignore[no-untyped-def]
     """An XLSForm (.xlsx) or a KoBo asset (.json): the form the exports belong to."""
-    from cbms.form import read_form
-    from cbms.form.kobo import read_kobo_asset
+    if form.suffix.lower() == ".json":
+        from cbms.form.kobo import read_kobo_asset  # imports pyxform: only when asked for
 
-    return read_kobo_asset(form) if form.suffix.lower() == ".json" else read_form(form)
+        return read_kobo_asset(form)
+    from cbms.form import read_form
+
+    return read_form(form)
 
 
 DEFAULT_FORM = Path(__file__).resolve().parents[1] / "forms" / "cbms_grb_hogar.xlsx"

@@ -58,3 +58,9 @@ def form_of(tmp_path: Path) -> Callable[[str], FormSpec]:
         return read_form(md_to_xlsx(text, tmp_path / f"{name}.xlsx"))
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _form_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Forms read by the tests are cached in the session's temporary folder, not the user's cache."""
+    os.environ["CBMS_CACHE_DIR"] = str(tmp_path_factory.mktemp("form-cache"))

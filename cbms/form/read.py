@@ -6,14 +6,14 @@ import re
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
-from pyxform.errors import PyXFormError
-from pyxform.xls2xform import ConvertResult, convert
+from typing import TYPE_CHECKING, Any
 
 from cbms.errors import FORM_003, CbmsError
 from cbms.form.sheets import Sheet, check_archive, read_sheets
 from cbms.form.spec import XLSFORM_TYPES, Choice, FormSpec, Question, Repeat
+
+if TYPE_CHECKING:
+    from pyxform.xls2xform import ConvertResult
 
 _ROW = re.compile(r"\[row\s*:\s*(\d+)\]")
 _SHEET = re.compile(r"'(survey|choices|settings|entities)' sheet")
@@ -28,6 +28,9 @@ def pyxform_location(message: str) -> tuple[str | None, int | None]:
 
 def convert_form(path: Path) -> ConvertResult:
     """Run pyxform on a form file (no ODK Validate), turning its refusal into a located CbmsError."""
+    from pyxform.errors import PyXFormError  # imported here: a cached form needs no pyxform (form/cache.py)
+    from pyxform.xls2xform import convert
+
     check_archive(path)
     try:
         with warnings.catch_warnings():
@@ -42,10 +45,19 @@ def convert_form(path: Path) -> ConvertResult:
 
 def read_form(path: Path | str) -> FormSpec:
     """Read an XLSForm into a FormSpec (questions, choices, groups, repeats, rules, rows)."""
+    from cbms.form import cache
+
     path = Path(path)
+    data = path.read_bytes() if path.is_file() else None
+    spec = cache.cached(data) if data is not None else None
+    if spec is not None:
+        return spec
     result = convert_form(path)
     sheets = read_sheets(path)
-    return spec_from_pyxform(result._pyxform or {}, sheets.get("survey"))
+    spec = spec_from_pyxform(result._pyxform or {}, sheets.get("survey"))
+    if data is not None:
+        cache.keep(data, spec)
+    return spec
 
 
 def _texts(value: Any, default_language: str | None) -> dict[str, str]:

@@ -8,9 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from cbms.errors import FORM_001, FORM_002, FORM_007, FORM_009, FORM_010, CbmsError
 
 # An XLSForm of a few thousand rows is well under 20 MB once unzipped; a zip bomb is far above.
@@ -72,6 +69,9 @@ def read_sheets(path: Path) -> dict[str, Sheet]:
 
 
 def _read_workbook(path: Path) -> dict[str, Sheet]:
+    from openpyxl import load_workbook  # imported here: a cached form needs no openpyxl (form/cache.py)
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import duckdb
 import pyarrow as pa
@@ -76,13 +77,18 @@ def _json_column(table: pa.Table, columns: Sequence[str]) -> pa.Array:
     # a merge patch onto {} drops the keys whose value is null (RFC 7386): 4x faster than filtering a list
     entries = ", ".join(f"'{_sql_str(c)}', nullif(\"{_sql_ident(c)}\"::VARCHAR, '')" for c in columns)
     sql = f"SELECT nullif(json_merge_patch('{{}}', json_object({entries}))::VARCHAR, '{{}}') AS j FROM t"
-    con = duckdb.connect()
+    con = _connection()
+    con.register("t", table.select(list(columns)))
     try:
-        con.register("t", table.select(list(columns)))
-        result = con.sql(sql).to_arrow_table().column("j")
+        return con.sql(sql).to_arrow_table().column("j")
     finally:
-        con.close()
-    return result.combine_chunks()
+        con.unregister("t")
+
+
+@cache
+def _connection() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB for building JSON columns (opening one per column cost ~40 ms each)."""
+    return duckdb.connect()
 
 
 def _sql_str(text: str) -> str:
@@ -93,16 +99,21 @@ def _sql_ident(text: str) -> str:
     return text.replace('"', '""')
 
 
+def _as_is(array: pa.Array) -> pa.Array:
+    return array
+
+
 def _null_if_empty(array: pa.Array) -> pa.Array:
-    empty = pc.equal(array, "")
-    if not pc.any(empty).as_py():  # CSV parsing already made empty cells null: nothing to copy
-        return array
-    return pc.if_else(empty, pa.scalar(None, STRING), array)
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, STRING), array)
 
 
 def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
-              head: Mapping[str, pa.Array]) -> pa.Table:
-    """The raw table of a level: head columns (keys, versions, source), the form's fields, _meta, _extra."""
+              head: Mapping[str, pa.Array], blanks_are_null: bool = False) -> pa.Table:
+    """The raw table of a level: head columns (keys, versions, source), the form's fields, _meta, _extra.
+
+    `blanks_are_null`: the reader already made every empty cell null (the CSV parser does), so answers are
+    taken as they are instead of being scanned again."""
+    blank = _as_is if blanks_are_null else _null_if_empty
     rows = table.num_rows
     out: dict[str, pa.Array] = {}
     for name in HEAD_COLUMNS:
@@ -113,7 +124,7 @@ def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
         by_raw.setdefault(raw, []).append(column)
     for raw in field_columns(form)[level]:
         if raw in by_raw:
-            arrays = [_null_if_empty(table.column(c).cast(STRING)) for c in by_raw[raw]]
+            arrays = [blank(table.column(c).cast(STRING)) for c in by_raw[raw]]
             out[raw] = arrays[0] if len(arrays) == 1 else pc.coalesce(*arrays)
         elif raw in mapping.geopoints:
             parts = mapping.geopoints[raw]

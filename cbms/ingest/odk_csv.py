@@ -73,7 +73,8 @@ def _level_table(form: FormSpec, level: str, source: str, table: pa.Table) -> pa
         head["_parent_key"] = table.column("PARENT_KEY")
         head["_submission_key"] = _prefix(key)
     return normalise(form, level, table.drop_columns([c for c in ("KEY", "PARENT_KEY")
-                                                       if c in table.column_names]), mapping, head)
+                                                       if c in table.column_names]), mapping, head,
+                     blanks_are_null=True)
 
 
 def _prefix(keys: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -88,8 +89,10 @@ def check_parents(path: str, tables: dict[str, pa.Table], form: FormSpec) -> Non
         parent = tables.get(level_name(repeat.parent))
         if child is None or parent is None or child.num_rows == 0:
             continue
-        found = pc.is_in(child.column("_parent_key"), value_set=parent.column("_row_key").combine_chunks())
-        if not pc.any(found).as_py():
+        parents = parent.column("_row_key").combine_chunks()
+        # the first rows nearly always find their parent: look at all of them only when those do not
+        if not any(pc.any(pc.is_in(rows, value_set=parents)).as_py()
+                   for rows in (child.column("_parent_key").slice(0, 1000), child.column("_parent_key"))):
             example = child.column("_parent_key")[0].as_py()
             raise CbmsError(ING_009, path=f"{path}:{child.column('_source_file')[0].as_py()}",
                             rows=child.num_rows, example=example)

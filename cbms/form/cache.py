@@ -1,0 +1,62 @@
+"""A FormSpec kept on disk by the form file's content, so each command does not run pyxform again.
+
+Reading the form costs ~0.5 s (importing pyxform and openpyxl, converting); every command reads it. The key
+is the file's sha256 with the cbms and pyxform versions, so an edited form or a new pyxform is read afresh.
+The cache is ours (a user cache folder); an unreadable or stale entry is read again, never trusted blindly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from importlib.metadata import version
+from pathlib import Path
+
+from cbms import __version__
+from cbms.form.spec import FormSpec
+
+
+def cache_dir() -> Path | None:
+    """The folder of cached forms: $CBMS_CACHE_DIR, else ~/.cache/cbms/forms; None when set to ''."""
+    chosen = os.environ.get("CBMS_CACHE_DIR")
+    if chosen == "":
+        return None
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cbms" / "forms"
+
+
+def _entry(data: bytes) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(data + f"|cbms {__version__}|pyxform {version('pyxform')}".encode()).hexdigest()
+    return folder / f"{key}.pickle"
+
+
+def cached(data: bytes) -> FormSpec | None:
+    """The FormSpec read earlier from exactly these bytes, if the cache holds it."""
+    entry = _entry(data)
+    if entry is None or not entry.is_file():
+        return None
+    try:
+        spec = pickle.loads(entry.read_bytes())  # our own file, named by the content it was made from
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # a damaged entry (disk full, older class layout): the form is read again
+    return spec if isinstance(spec, FormSpec) else None
+
+
+def keep(data: bytes, spec: FormSpec) -> None:
+    """Store a FormSpec for these bytes; a cache that cannot be written is simply not used."""
+    entry = _entry(data)
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(entry)
+    except OSError:
+        return
