@@ -82,7 +82,7 @@ def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataF
             replace = f" REPLACE ({emptied})" if emptied else ""
             con.execute(f"CREATE OR REPLACE TABLE clean.{quote(level)} AS "
                         f"SELECT * EXCLUDE (_version_id, _submitted_at, _edits, _deprecated_id){replace}{status} "
-                        f"FROM stage_{level}{where} ORDER BY _row_key")
+                        f"FROM stage_{level}{where}")  # in raw's order: sorting 440,000 wide rows cost 0.6 s
         con.execute("COMMIT")
     except BaseException:  # not handled here: leave clean.* as it was, then let it propagate
         con.execute("ROLLBACK")

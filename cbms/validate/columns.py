@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from cbms.errors import VAL_001, VAL_002, VAL_003, VAL_004, VAL_005, VAL_006, Detail
 from cbms.form.spec import FormSpec, Question
-from cbms.form.xpath import Frame, Unsupported, days, truth
+from cbms.form.xpath import ArrowValues, Frame, Unsupported, days, truth
 from cbms.ingest.model import ROOT, field_columns, parent_level
 from cbms.store.db import quote
 from cbms.validate.declarations import Rules
@@ -41,7 +41,6 @@ TYPE_WORDS = {"integer": ("un número entero", "a whole number"), "decimal": ("u
               "geopoint": ("un punto GPS", "a GPS point")}
 ARROW_STRING = pd.ArrowDtype(pyarrow.string())
 DROPS = frozenset({"VAL_001", "VAL_002", "VAL_003", "VAL_005", "VAL_006"})  # the answer is left out
-_POSITION = re.compile(r"\[(\d+)\]$")
 
 
 @dataclass
@@ -63,23 +62,25 @@ def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec) -> dict[str, Le
         columns = ", ".join(quote(c) for c in ("_submission_key", "_row_key", "_parent_key", *fields))
         where = ("" if parent is None else
                  f" WHERE _parent_key IN (SELECT _row_key FROM raw.{quote(parent)})")
-        table = con.sql(f"SELECT {columns} FROM raw.{quote(level)}{where} ORDER BY _row_key").to_arrow_table()
+        table = con.sql(f"SELECT {columns} FROM raw.{quote(level)}{where}").to_arrow_table()
         data = table.to_pandas(types_mapper=lambda _: ARROW_STRING)
-        values = {questions[level][c].name: table.column(c).to_numpy(zero_copy_only=False) for c in fields}
+        values = ArrowValues({questions[level][c].name: table.column(c) for c in fields})
         if parent is None:
             frame = Frame(values=values, n=len(data), today=today, cache={})
         else:
             up = levels[parent]
             index = pd.Index(up.data["_row_key"])
             parent_row = index.get_indexer(data["_parent_key"])
-            position = data["_row_key"].str.extract(_POSITION, expand=False).astype(float).fillna(1).to_numpy(int)
+            found = pc.extract_regex(table.column("_row_key"), r"\[(?P<p>[0-9]+)\]$")
+            position = pc.fill_null(pc.cast(pc.struct_field(found, "p"), pyarrow.int64()), 1).to_numpy()
             frame = Frame(values=values, n=len(data), parent=up.frame, parent_row=parent_row, position=position,
                           today=today, cache={})
         levels[level] = Level(level, data, frame)
     return levels
 
 
-def _mask(expr: str | None, frame: Frame, what: str, q: Question, dot: np.ndarray | None = None) -> np.ndarray:
+def _mask(expr: str | None, frame: Frame, what: str, q: Question,
+          dot: np.ndarray | pyarrow.ChunkedArray | None = None) -> np.ndarray:
     """An expression's truth per row; when it cannot be evaluated, all True (and said in the log)."""
     try:
         return truth(expr, frame, dot)
@@ -132,8 +133,10 @@ def _none_with_other(values: pd.Series) -> pd.Series:
 
 def _valid_date(values: pd.Series) -> pd.Series:
     """A YYYY-MM-DD that is a real day (2025-02-30 is not)."""
-    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").notna()
-    return pd.Series(parsed.to_numpy(bool) | ~_matches(values, PATTERNS["date"]).to_numpy(bool), index=values.index)
+    text = _arrow(values)
+    real = pc.is_valid(pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True))
+    shaped = pc.fill_null(pc.match_substring_regex(text, PATTERNS["date"]), False)
+    return pd.Series(pc.or_(real, pc.invert(shaped)).to_numpy(zero_copy_only=False), index=values.index)
 
 
 def _in_list(values: pd.Series, codes: set[str]) -> pd.Series:
@@ -164,14 +167,16 @@ def _column_checks(form: FormSpec, q: Question, frame: Frame, cache: dict[str, n
         checks.append(_series_check(partial(_matches, pattern=_tokens_regex(codes)), "VAL_002"))
         if "none" in codes:
             checks.append(_series_check(_alone, "VAL_005"))
-    values = frame.values[q.name]
-    series = pd.Series(values, dtype=ARROW_STRING)
+    column = frame.values.columns[q.name] if isinstance(frame.values, ArrowValues) else None
+    series = (pd.Series(pd.arrays.ArrowExtensionArray(column)) if column is not None
+              else pd.Series(frame.values[q.name], dtype=ARROW_STRING))
     filled = series.notna().to_numpy(bool)
     relevant = _relevant(q, frame, cache)
     if q.constraint:
         well_typed = filled & (np.ones(frame.n, dtype=bool) if pattern is None else
                                _matches(series, pattern).to_numpy(bool))
-        passes = _mask(q.constraint, frame, "constraint", q, dot=values)
+        passes = _mask(q.constraint, frame, "constraint", q,
+                       dot=column if column is not None else frame.values[q.name])
         bad = well_typed & relevant & ~passes  # as on the phone: only answers to questions asked
         if "none" in (codes or set()):
             bad &= ~_none_with_other(series).to_numpy(bool)
@@ -224,14 +229,16 @@ def column_issues(con: duckdb.DuckDBPyConnection, form: FormSpec, rules: Rules) 
         except pa.errors.SchemaErrors as exc:
             failures = exc.failure_cases
         failures = failures[failures["index"].notna() & failures["column"].isin(list(checked))]
-        keys = data.data[["_submission_key", "_row_key"]]
-        for column, code, index in zip(failures["column"], failures["check"], failures["index"], strict=True):
-            row = keys.iloc[int(index)]
-            value = data.data.at[int(index), column]
-            value = None if pd.isna(value) else str(value)
+        index = failures["index"].astype(int).to_numpy()
+        submission = data.data["_submission_key"].to_numpy(dtype=object)[index]
+        row_key = data.data["_row_key"].to_numpy(dtype=object)[index]
+        for n, (column, code, row) in enumerate(zip(failures["column"], failures["check"], index, strict=True)):
+            value = data.frame.values.columns[checked[column].name][int(row)].as_py() \
+                if isinstance(data.frame.values, ArrowValues) else data.data.at[int(row), column]
+            value = None if value is None or pd.isna(value) else str(value)
             es, en = _messages(str(code), checked[column], str(column), value, form)
             rows.append({"rule": str(code), "severity": rules.severity(level, str(column), str(code)),
-                         "table": level, "submission_key": row["_submission_key"], "row_key": row["_row_key"],
+                         "table": level, "submission_key": submission[n], "row_key": row_key[n],
                          "column": str(column), "value": value, "message_es": es, "message_en": en,
                          "drops_item": str(code) in DROPS})
     return pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))

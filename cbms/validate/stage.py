@@ -44,7 +44,9 @@ def create_stage(con: duckdb.DuckDBPyConnection, form: FormSpec, source_schema: 
     (every current row, orphans included), `versions` (every version ever received)."""
     levels = list(field_columns(form))
     for level in levels:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{level} AS "
+        # a view, not a table: each audit casts only the columns it reads (DuckDB drops the other casts),
+        # and clean.* casts every column once (materialising stage_* cost 0.9 s at 100,000 households)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW stage_{level} AS "
                     f"{typed_select(form, level, f'{source_schema}.{quote(level)}')}")
         con.execute(f"CREATE OR REPLACE TEMP VIEW all_{level} AS SELECT * FROM stage_{level}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW versions AS SELECT * FROM {source_schema}.submission_versions")

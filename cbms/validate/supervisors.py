@@ -23,7 +23,7 @@ def supervisor_workbook(con: duckdb.DuckDBPyConnection, out: Path, lang: Lang = 
     Where a form lacks an item (another form than CBMS-GRB's), its column stays empty."""
     household = _columns(con, "stage_household")
     member = _columns(con, "stage_member") if con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'stage_member'").fetchall()[0][0] else set()
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'stage_member'").fetchall()[0][0] else set()
     place = ", ".join(f"h.{c}" if c in household else f"NULL AS {c}" for c in PLACE)
     person = ", ".join(f"m.{c}" if c in member else f"NULL AS {c}" for c in PERSON)
     enumerator = "h.enumerator_id" if "enumerator_id" in household else "NULL"
