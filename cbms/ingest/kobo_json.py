@@ -30,7 +30,9 @@ def _walk(collector: Collector, record: dict[str, Any], level: str, row_key: str
           source: str) -> dict[str, str | None]:
     row: dict[str, str | None] = {}
     for name, value in record.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if type(value) is str:  # most KoBo answers are text: no call for them
+            row[name] = value or None
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             child_level = collector.repeat_level(name)
             for position, item in enumerate(value, start=1):
                 key = collector.key(row_key, child_level, level, position)
