@@ -33,24 +33,32 @@ def _walk(collector: Collector, node: dict[str, Any], level: str, prefix: str, r
           row_key: str, submission: str, source: str) -> None:
     """Copy a node's answers into `row` (group paths joined by '/'); recurse into repeats."""
     for name, value in node.items():
-        if name.endswith("@odata.navigationLink") or name in SYSTEM:
+        if name in SYSTEM:
             continue
-        path = f"{prefix}{name}"
-        if isinstance(value, list):
+        kind = type(value)
+        if kind is str:  # most answers, tested first (this loop runs ~20 million times for 100,000 households)
+            if not name.endswith("@odata.navigationLink"):
+                row[prefix + name] = value or None
+        elif value is None:  # not asked: a missing key reads as empty all the same
+            continue
+        elif kind is int:
+            row[prefix + name] = str(value)
+        elif kind is dict:
+            if value.get("type") == "Point":
+                row[prefix + name] = _geopoint(value)
+            else:
+                _walk(collector, value, level, f"{prefix}{name}/", row, row_key, submission, source)
+        elif kind is list:
             child_level = collector.repeat_level(name)
+            rows = collector.levels[child_level]
             for position, item in enumerate(value, start=1):
                 key = collector.key(row_key, child_level, level, position)
                 child: dict[str, str | None] = {"__id": as_text(item.get("__id"))}
                 _walk(collector, item, child_level, "", child, key, submission, source)
-                collector.levels[child_level].add(child, _submission_key=submission, _row_key=key,
-                                                  _parent_key=row_key, _source_file=source,
-                                                  _row_number=len(collector.levels[child_level].rows) + 1)
-        elif isinstance(value, dict) and value.get("type") == "Point":
-            row[path] = _geopoint(value)
-        elif isinstance(value, dict):
-            _walk(collector, value, level, f"{path}/", row, row_key, submission, source)
+                rows.add(child, _submission_key=submission, _row_key=key, _parent_key=row_key,
+                         _source_file=source, _row_number=len(rows.rows) + 1)
         else:
-            row[path] = as_text(value)
+            row[prefix + name] = as_text(value)
 
 
 def read_central_odata(bundle: Bundle, form: FormSpec) -> Export:
