@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from itertools import zip_longest
 from typing import Any
 
 import pyarrow as pa
@@ -41,7 +42,9 @@ def _sheet_rows(workbook: CalamineWorkbook, name: str, where: str) -> tuple[list
     if not values:
         return [], []
     header = [str(h) if h is not None else "" for h in values[0]]
-    rows = [[_text(v) for v in row] for row in values[1:] if any(v not in (None, "") for v in row)]
+    # text cells, nearly all of them, are taken as they are: no call per cell (26 million at 100,000 households)
+    rows = [[(v or None) if type(v) is str else (None if v is None else _text(v)) for v in row]
+            for row in values[1:] if any(v not in (None, "") for v in row)]
     return header, rows
 
 
@@ -107,7 +110,8 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
             head["_parent_key"].append(parent_key)
             head["_row_number"].append(number)
         names = unique_names(header)
-        table = pa.table({n: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
+        columns = list(zip_longest(*rows)) if rows else [() for _ in names]  # rows -> columns, in C
+        table = pa.table({n: pa.array(columns[i] if i < len(columns) else [None] * len(rows), pa.string())
                           for i, n in enumerate(names)})
         meta = tuple(c for c in names if c in KOBO_XLSX_META or c.startswith("_submission_"))
         mapping = map_columns(form, level, names, meta)
