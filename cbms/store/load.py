@@ -60,15 +60,18 @@ def _content_hash_sql(levels: Mapping[str, tuple[str, ...]], rows: Mapping[str, 
     return f"SELECT _submission_key, _occ, md5(CAST(sum(_h) AS VARCHAR)) AS _content_hash FROM ({union}) GROUP BY ALL"
 
 
-def _stage(con: duckdb.DuckDBPyConnection, export: Export, levels: Mapping[str, tuple[str, ...]]) -> None:
+def _stage(con: duckdb.DuckDBPyConnection, export: Export,
+           levels: Mapping[str, tuple[str, ...]]) -> dict[str, pa.Table]:
     """Register each level's rows (`in_<level>`) and their keys and occurrence (`inc_<level>`)."""
+    staged: dict[str, pa.Table] = {}
     for level, fields in levels.items():
         table = export.tables.get(level)
         if table is None:
             columns = [*HEAD_COLUMNS, *fields, *TAIL_COLUMNS]
             table = pa.table({c: pa.array([], pa.int64() if c == "_row_number" else pa.string()) for c in columns})
         # the rows stay in Arrow; only their keys are computed (`_ord` links them back)
-        con.register(f"in_{level}", table.append_column("_ord", pa.array(np.arange(table.num_rows))))
+        staged[level] = table.append_column("_ord", pa.array(np.arange(table.num_rows)))
+        con.register(f"in_{level}", staged[level])
         repeated = con.execute(f"SELECT count(*) > count(DISTINCT _row_key) FROM in_{level}").fetchall()[0][0]
         occurrence = ("row_number() OVER (PARTITION BY _row_key ORDER BY _source_file, _row_number)"
                       if repeated else "1")  # the sort is only needed when a key comes twice
@@ -77,9 +80,11 @@ def _stage(con: duckdb.DuckDBPyConnection, export: Export, levels: Mapping[str, 
                    CAST({occurrence} AS BIGINT) AS _occ
             FROM in_{level}""").to_arrow_table()
         con.register(f"inc_{level}", narrow)
+    return staged
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]]) -> None:
+def _resolve(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...]],
+             staged: Mapping[str, pa.Table]) -> None:
     """Hash the contents that must be compared, and rank the versions of each submission in the export.
 
     Only submissions that come more than once in the export, or are already stored, are hashed: the others
@@ -91,8 +96,11 @@ def _resolve(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...
         {repeats}
         UNION SELECT c._submission_key FROM raw.submission_versions c SEMI JOIN inc_{ROOT} r
               ON r._submission_key = c._submission_key WHERE c.status = 'current'""")
-    incoming = {lv: f"SELECT t.*, k._occ FROM in_{lv} t JOIN inc_{lv} k ON k._ord = t._ord "
-                    f"WHERE k._submission_key IN (SELECT _submission_key FROM inc_compare)" for lv in levels}
+    for lv in levels:  # the few rows to hash, taken out of Arrow (a join would read every row's answers)
+        chosen = con.sql(f"SELECT _ord, _occ FROM inc_{lv} WHERE _submission_key IN "
+                         f"(SELECT _submission_key FROM inc_compare) ORDER BY _ord").to_arrow_table()
+        con.register(f"cmp_{lv}", staged[lv].take(chosen.column("_ord")).append_column("_occ", chosen.column("_occ")))
+    incoming = {lv: f"SELECT * FROM cmp_{lv}" for lv in levels}
     stored = {lv: f"SELECT *, 1 AS _occ FROM raw.{quote(lv)} "
                   f"WHERE _submission_key IN (SELECT _submission_key FROM inc_compare)" for lv in levels}
     con.execute(f"CREATE OR REPLACE TEMP TABLE inc_hash AS {_content_hash_sql(levels, incoming)}")
@@ -103,9 +111,10 @@ def _resolve(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...
             SELECT r._submission_key, r._occ, r._version_id, r._edits, r._submitted_at, r._deprecated_id,
                    h._content_hash
             FROM inc_{ROOT} r LEFT JOIN inc_hash h USING (_submission_key, _occ)),
-        distinct_content AS (
+        several AS (SELECT _submission_key FROM r GROUP BY ALL HAVING count(*) > 1),
+        distinct_content AS (  -- only keys that come more than once need telling apart
             SELECT *, row_number() OVER (PARTITION BY _submission_key, _content_hash ORDER BY _occ) AS _copy
-            FROM r),
+            FROM r SEMI JOIN several USING (_submission_key)),
         ranked AS (
             SELECT d.*,
                    row_number() OVER (PARTITION BY _submission_key ORDER BY
@@ -115,8 +124,9 @@ def _resolve(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str, ...
                        try_cast(_edits AS INTEGER) DESC NULLS LAST, _submitted_at DESC NULLS LAST, _occ DESC)
                    AS _rank
             FROM distinct_content d WHERE _copy = 1)
-        SELECT r.*, coalesce(k._rank, 0) AS _rank, (k._rank IS NULL) AS _duplicate
-        FROM distinct_content r LEFT JOIN ranked k USING (_submission_key, _occ)""")
+        SELECT r.*, CASE WHEN s._submission_key IS NULL THEN 1 ELSE coalesce(k._rank, 0) END AS _rank,
+               (s._submission_key IS NOT NULL AND k._rank IS NULL) AS _duplicate
+        FROM r LEFT JOIN several s USING (_submission_key) LEFT JOIN ranked k USING (_submission_key, _occ)""")
 
 
 def _classify(con: duckdb.DuckDBPyConnection) -> None:
@@ -239,8 +249,8 @@ def write_tables(con: duckdb.DuckDBPyConnection, export: Export, form: FormSpec,
         ensure_form(con, form, db_path)
         load_id = _count(con, "meta.loads") + 1
         versions_before = _count(con, "raw.submission_versions")
-        _stage(con, export, levels)
-        _resolve(con, levels)
+        staged = _stage(con, export, levels)
+        _resolve(con, levels, staged)
         _classify(con)
         written = _apply(con, export, levels, load_id)
         counts = dict(con.execute("SELECT action, count(*) FROM inc_action GROUP BY 1").fetchall())
@@ -268,8 +278,8 @@ def write_tables(con: duckdb.DuckDBPyConnection, export: Export, form: FormSpec,
         raise
     finally:
         for level in levels:
-            con.unregister(f"in_{level}")
-            con.unregister(f"inc_{level}")
+            for view in ("in", "inc", "cmp"):
+                con.unregister(f"{view}_{level}")
     return LoadReport(
         load_id=load_id if changed else None, format=export.format, sources=sources,
         new=counts.get("new", 0), updated=counts.get("updated", 0), unchanged=counts.get("unchanged", 0),
