@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from cbms import console
 from cbms.form import read_form
 from cbms.store import connect
 from cbms.store.db import quote
@@ -86,10 +87,10 @@ def main() -> None:
             con.execute(_sql(level, types, codes)).fetchall()
             timings["duckdb"] += time.perf_counter() - start
         con.close()
-    print(f"{levels['household'].frame.n:,} households, {sum(lv.frame.n for lv in levels.values()):,} rows")
-    print(f"  pandera (lazy, every column check)      {timings['pandera']:6.2f} s")
-    print(f"  same check functions, no pandera        {timings['direct']:6.2f} s")
-    print(f"  type and choice checks as DuckDB SQL    {timings['duckdb']:6.2f} s  (a subset: no relevance)")
+    console.info(f"{levels['household'].frame.n:,} households, {sum(lv.frame.n for lv in levels.values()):,} rows")
+    console.info(f"  pandera (lazy, every column check)      {timings['pandera']:6.2f} s")
+    console.info(f"  same check functions, no pandera        {timings['direct']:6.2f} s")
+    console.info(f"  type and choice checks as DuckDB SQL    {timings['duckdb']:6.2f} s  (a subset: no relevance)")
 
 
 if __name__ == "__main__":
