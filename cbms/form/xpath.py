@@ -53,11 +53,6 @@ class ArrowValues(dict[str, np.ndarray]):
         self[name] = self.columns[name].to_numpy(zero_copy_only=False)
         return self[name]
 
-    def text(self, name: str) -> tuple[np.ndarray, pa.ChunkedArray]:
-        """The column with '' for empty (as XPath sees it), and the Arrow column it came from."""
-        column = self.columns[name]
-        return pc.fill_null(column, "").to_numpy(zero_copy_only=False), column
-
 
 @dataclass
 class Frame:
@@ -200,6 +195,11 @@ def _strings(arr: np.ndarray) -> np.ndarray:
     return np.where(pd.isna(out), "", out)  # None and NaN alike: an empty answer
 
 
+def _arrow_text(column: pa.ChunkedArray) -> Val:
+    """An Arrow text column as XPath sees it ('' for empty), keeping the column for Arrow's string functions."""
+    return Val("s", pc.fill_null(column, "").to_numpy(zero_copy_only=False), [], column)
+
+
 def as_num(v: Val) -> np.ndarray:
     if v.kind == "n":
         return v.data
@@ -220,12 +220,14 @@ def as_arrow(v: Val) -> pa.Array | pa.ChunkedArray:
 
 def _as_num(data: np.ndarray | pa.ChunkedArray) -> np.ndarray:
     """Text to numbers, column at a time (pyarrow): plain numbers, then YYYY-MM-DD dates as days since 1970."""
-    text = data if isinstance(data, pa.ChunkedArray) else pa.array(data, type=pa.string(), from_pandas=True)
     if isinstance(data, pa.ChunkedArray):
+        text = data
         try:  # Arrow text has nulls, not '', for empty answers: a plain numeric column casts as it is
             return np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
+    else:
+        text = pa.array(data, type=pa.string(), from_pandas=True)
     try:  # most numeric columns are plain numbers or empty: one cast, no pattern matching
         plain = pc.if_else(pc.equal(pc.utf8_trim_whitespace(text), ""), pa.scalar(None, pa.string()), text)
         return np.asarray(pc.cast(plain, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
@@ -310,8 +312,7 @@ class _Eval:
         values = self.f.values
         box: list[np.ndarray] | None = None if cache is None else []
         if isinstance(values, ArrowValues) and name in values.columns:
-            text, column = values.text(name)
-            made = Val("s", text, box, column)
+            made = _arrow_text(values.columns[name])
         elif name not in values and cache is not None and self.f.parent is not None \
                 and self.f.parent_row is not None:  # an answer of the enclosing level, row by row
             up = _Eval(self.f.parent, None).ref(name)
@@ -336,7 +337,7 @@ class _Eval:
                 raise Unsupported("'.' outside a constraint")
             if self._dot is None:
                 if isinstance(self.dot, pa.ChunkedArray):
-                    self._dot = Val("s", pc.fill_null(self.dot, "").to_numpy(zero_copy_only=False), [], self.dot)
+                    self._dot = _arrow_text(self.dot)
                 else:
                     self._dot = Val("s", _strings(self.dot))
             return self._dot
@@ -464,9 +465,10 @@ def _format_numeric_date(days: np.ndarray, pattern: str) -> np.ndarray:
     day = np.where(finite, np.floor(np.where(finite, days, 0)), 0).astype("int64").astype("datetime64[D]")
     month_start = day.astype("datetime64[M]")
     year = day.astype("datetime64[Y]").astype("int64") + 1970
-    parts = {"Y": (year, 4), "y": (year % 100, 2), "m": (month_start.astype("int64") % 12 + 1, 2),
-             "n": (month_start.astype("int64") % 12 + 1, 0), "d": ((day - month_start).astype("int64") + 1, 2),
-             "e": ((day - month_start).astype("int64") + 1, 0)}
+    month = month_start.astype("int64") % 12 + 1
+    day_of_month = (day - month_start).astype("int64") + 1
+    parts = {"Y": (year, 4), "y": (year % 100, 2), "m": (month, 2), "n": (month, 0), "d": (day_of_month, 2),
+             "e": (day_of_month, 0)}
     pieces: list[pa.Array | str] = [pc.if_else(pa.array(finite), "", pa.scalar(None, pa.string()))]  # null: no date
     for literal, code in re.findall(r"([^%]*)(?:%(.))?", pattern):
         pieces.append(literal)
