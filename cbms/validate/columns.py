@@ -51,6 +51,7 @@ class Level:
     name: str
     data: pd.DataFrame  # raw text, one column per field plus the keys
     frame: Frame
+    answers: ArrowValues  # the frame's values: each question's Arrow column by name
 
 
 def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec) -> dict[str, Level]:
@@ -76,7 +77,7 @@ def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec) -> dict[str, Le
             position = pc.fill_null(pc.cast(pc.struct_field(found, "p"), pyarrow.int64()), 1).to_numpy()
             frame = Frame(values=values, n=len(data), parent=up.frame, parent_row=parent_row, position=position,
                           today=today, cache={})
-        levels[level] = Level(level, data, frame)
+        levels[level] = Level(level, data, frame, values)
     return levels
 
 
@@ -153,7 +154,7 @@ def _row_mask(values: pd.Series, ok: np.ndarray) -> pd.Series:
     return pd.Series(ok, index=values.index)
 
 
-def _column_checks(form: FormSpec, q: Question, frame: Frame, cache: dict[str, np.ndarray]) -> list[pa.Check]:
+def _column_checks(form: FormSpec, q: Question, level: Level, cache: dict[str, np.ndarray]) -> list[pa.Check]:
     """The pandera checks of one question: each is named by its VAL_ code."""
     checks: list[pa.Check] = []
     pattern = PATTERNS.get(q.type)
@@ -168,16 +169,15 @@ def _column_checks(form: FormSpec, q: Question, frame: Frame, cache: dict[str, n
         checks.append(_series_check(partial(_matches, pattern=_tokens_regex(codes)), "VAL_002"))
         if "none" in codes:
             checks.append(_series_check(_alone, "VAL_005"))
-    column = frame.values.columns[q.name] if isinstance(frame.values, ArrowValues) else None
-    series = (pd.Series(pd.arrays.ArrowExtensionArray(column)) if column is not None
-              else pd.Series(frame.values[q.name], dtype=ARROW_STRING))
+    frame = level.frame
+    column = level.answers.columns[q.name]
+    series = pd.Series(pd.arrays.ArrowExtensionArray(column))
     filled = series.notna().to_numpy(bool)
     relevant = _relevant(q, frame, cache)
     if q.constraint:
         well_typed = filled & (np.ones(frame.n, dtype=bool) if pattern is None else
                                _matches(series, pattern).to_numpy(bool))
-        passes = _mask(q.constraint, frame, "constraint", q,
-                       dot=column if column is not None else frame.values[q.name])
+        passes = _mask(q.constraint, frame, "constraint", q, dot=column)
         bad = well_typed & relevant & ~passes  # as on the phone: only answers to questions asked
         if "none" in (codes or set()):
             bad &= ~_none_with_other(series).to_numpy(bool)
@@ -211,18 +211,13 @@ ISSUE_COLUMNS = ("rule", "severity", "table", "submission_key", "row_key", "colu
                  "message_en", "drops_item")
 
 
-def column_issues(con: duckdb.DuckDBPyConnection, form: FormSpec, rules: Rules) -> pd.DataFrame:
-    """Every failure of the form-derived checks, one row per (record, column, rule)."""
-    return check_levels(load_levels(con, form), form, rules)
-
-
 def load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec) -> list[Level]:
     """The levels with rows, read from raw.* (the only step of the column checks that needs the database)."""
     return [data for data in _load_levels(con, form).values() if data.frame.n]
 
 
 def check_levels(levels: list[Level], form: FormSpec, rules: Rules) -> pd.DataFrame:
-    """The failures of every level's column checks.
+    """Every failure of the form-derived checks, one row per (record, column, rule).
 
     The levels are checked on two threads: pyarrow and numpy let go of the GIL in their kernels, and the
     household and member levels are about the same work (100,000 households: 3.3 s -> 2.4 s)."""
@@ -237,7 +232,7 @@ def _level_issues(form: FormSpec, rules: Rules, data: Level) -> list[dict[str, o
     checked = {c: q for c, q in questions_by_column(form)[level].items() if q.type in CHECKED_TYPES}
     cache: dict[str, np.ndarray] = {}
     schema = pa.DataFrameSchema(
-        {c: pa.Column(nullable=True, checks=_column_checks(form, q, data.frame, cache))
+        {c: pa.Column(nullable=True, checks=_column_checks(form, q, data, cache))
          for c, q in checked.items()}, strict=False)
     frame = data.data[list(checked)].astype(ARROW_STRING)
     try:
@@ -251,9 +246,7 @@ def _level_issues(form: FormSpec, rules: Rules, data: Level) -> list[dict[str, o
     row_key = data.data["_row_key"].to_numpy(dtype=object)[index]
     rows: list[dict[str, object]] = []
     for n, (column, code, row) in enumerate(zip(failures["column"], failures["check"], index, strict=True)):
-        value = data.frame.values.columns[checked[column].name][int(row)].as_py() \
-            if isinstance(data.frame.values, ArrowValues) else data.data.at[int(row), column]
-        value = None if value is None or pd.isna(value) else str(value)
+        value = data.answers.columns[checked[column].name][int(row)].as_py()
         es, en = _messages(str(code), checked[column], str(column), value, form)
         rows.append({"rule": str(code), "severity": rules.severity(level, str(column), str(code)),
                      "table": level, "submission_key": submission[n], "row_key": row_key[n],
@@ -262,4 +255,4 @@ def _level_issues(form: FormSpec, rules: Rules, data: Level) -> list[dict[str, o
     return rows
 
 
-__all__ = ["ISSUE_COLUMNS", "ROOT", "check_levels", "column_issues", "load_levels"]
+__all__ = ["ISSUE_COLUMNS", "ROOT", "check_levels", "load_levels"]
