@@ -207,6 +207,42 @@ def _fetch(session: requests.Session, url: str, params: dict[str, str] | None, s
     return response.content, body, len(body[list_key]) if list_key else 0
 
 
+@dataclass(frozen=True, slots=True)
+class _Paging:
+    """How a server pages its submissions: the list, the link to the next page, the total; file names."""
+
+    server: str
+    what: str
+    secrets: Secrets
+    list_key: str
+    next_key: str
+    count_key: str
+    stem: str  # pages are written as <stem>.page-0001.json, ...
+
+
+def _pages(session: requests.Session, url: str, params: dict[str, str], paging: _Paging,
+           staging: _Staging) -> tuple[int, int]:
+    """Follow the next-page links from `url`, keeping every page aside; (pages, submissions)."""
+    pages = submissions = 0
+    next_url: str | None = url
+    next_params: dict[str, str] | None = params
+    seen: set[str] = set()
+    while next_url is not None:
+        content, body, count = _fetch(session, next_url, next_params, paging.server, paging.what, paging.secrets,
+                                      paging.list_key)
+        pages, submissions = pages + 1, submissions + count
+        staging.add(f"{paging.stem}.page-{pages:04d}.json", content)
+        log.info("page %d: %d submissions (%d of %s)", pages, count, submissions, body.get(paging.count_key, "?"))
+        seen.add(next_url)
+        link = body.get(paging.next_key)
+        next_url, next_params = (_on_server(link, next_url, paging.server, paging.what), None) if link is not None \
+            else (None, None)
+        if next_url in seen:
+            raise CbmsError(PULL_008, server=paging.server, what=paging.what,
+                            reason="la página siguiente repite una anterior / next page repeats one")
+    return pages, submissions
+
+
 # --- the output folder --------------------------------------------------------------------------------------
 
 
@@ -353,25 +389,13 @@ def pull_central(server: str, project: int, form: str, out: Path, config_path: P
     form_path = session.urlformat("projects/{project_id}/forms/{form_id}", project_id=project, form_id=form)
     what = f"projects/{project}/forms/{form}"
     log.info("ODK Central %s, %s (credentials: %s)", base, what, login.source)
-    submissions = pages = 0
     with _Staging(out) as staging, _network(base, secrets):
         try:
             _log_in(client, base, login, secrets)
-            url: str | None = session.urljoin(f"{form_path}.svc/Submissions")
-            params: dict[str, str] | None = {"$expand": "*", "$top": str(CENTRAL_PAGE_SIZE), "$count": "true"}
-            seen: set[str] = set()
-            while url is not None:
-                content, body, count = _fetch(session, url, params, base, what, secrets, "value")
-                pages, submissions = pages + 1, submissions + count
-                staging.add(f"{form}.odata.page-{pages:04d}.json", content)
-                log.info("page %d: %d submissions (%d of %s)", pages, count, submissions,
-                         body.get("@odata.count", "?"))
-                seen.add(url)
-                link = body.get("@odata.nextLink")
-                url, params = (_on_server(link, url, base, what), None) if link is not None else (None, None)
-                if url in seen:
-                    raise CbmsError(PULL_008, server=base, what=what,
-                                    reason="la página siguiente repite una anterior / next page repeats one")
+            pages, submissions = _pages(
+                session, session.urljoin(f"{form_path}.svc/Submissions"),
+                {"$expand": "*", "$top": str(CENTRAL_PAGE_SIZE), "$count": "true"}, _Paging(
+                    base, what, secrets, "value", "@odata.nextLink", "@odata.count", f"{form}.odata"), staging)
             for suffix in (".xlsx", ".xml"):
                 response = session.get(session.urljoin(form_path + suffix), timeout=TIMEOUT)
                 if response.status_code == 200:
@@ -431,24 +455,11 @@ def pull_kobo(server: str, asset: str, out: Path, token: str | None = None) -> P
     what = f"assets/{asset}"
     asset_url = f"{base}/api/v2/assets/{quote(asset)}/"
     log.info("KoBoToolbox %s, %s", base, what)
-    submissions = pages = 0
     with _Staging(out) as staging, _network(base, secrets), _kobo_session(login) as session:
         content, _, _ = _fetch(session, asset_url, {"format": "json"}, base, what, secrets, "")
         staging.add(f"{asset}.asset.json", content)
-        url: str | None = f"{asset_url}data/"
-        params: dict[str, str] | None = {"format": "json"}
-        seen: set[str] = set()
-        while url is not None:
-            content, body, count = _fetch(session, url, params, base, what + "/data", secrets, "results")
-            pages, submissions = pages + 1, submissions + count
-            staging.add(f"{asset}.data.page-{pages:04d}.json", content)
-            log.info("page %d: %d submissions (%d of %s)", pages, count, submissions, body.get("count", "?"))
-            seen.add(url)
-            link = body.get("next")
-            url, params = (_on_server(link, url, base, what), None) if link is not None else (None, None)
-            if url in seen:
-                raise CbmsError(PULL_008, server=base, what=what,
-                                reason="la página siguiente repite una anterior / next page repeats one")
+        pages, submissions = _pages(session, f"{asset_url}data/", {"format": "json"}, _Paging(
+            base, f"{what}/data", secrets, "results", "next", "count", f"{asset}.data"), staging)
         files = staging.commit(_pages_of(out, f"{asset}.data"))
     log.info("%d submissions in %d pages from %s written to %s", submissions, pages, base, out)
     return PullResult(files=files, submissions=submissions, pages=pages)
