@@ -24,7 +24,9 @@ from cbms.form import read_form
 from cbms.store import connect
 from cbms.store.db import quote
 from cbms.validate.columns import ARROW_STRING, CHECKED_TYPES, PATTERNS, _codes, _column_checks, load_levels
+from cbms.validate.declarations import load_rules
 from cbms.validate.stage import questions_by_column
+from cbms.validate.versions import judge_submissions
 
 FORM = Path(__file__).resolve().parents[1] / "forms" / "cbms_grb_hogar.xlsx"
 
@@ -62,13 +64,15 @@ def main() -> None:
         copy = Path(work) / "bench.duckdb"
         shutil.copyfile(args.db, copy)  # the census is only read, but a copy keeps the original untouched
         con = connect(copy)
-        levels = {level.name: level for level in load_levels(con, form)}
+        judging = judge_submissions(con, form)
+        rules = load_rules(form)
+        levels = {level.name: level for level in load_levels(con, form, judging)}
         questions = questions_by_column(form)
         timings = {"pandera": 0.0, "direct": 0.0, "duckdb": 0.0}
         for level, data in levels.items():
             checked = {c: q for c, q in questions[level].items() if q.type in CHECKED_TYPES}
             cache: dict[str, np.ndarray] = {}
-            checks = {c: _column_checks(form, q, data, cache) for c, q in checked.items()}
+            checks = {c: _column_checks(form, q, c, data, rules, judging, cache, []) for c, q in checked.items()}
             frame = data.data[list(checked)].astype(ARROW_STRING)
             schema = pa.DataFrameSchema({c: pa.Column(nullable=True, checks=k) for c, k in checks.items()})
             start = time.perf_counter()

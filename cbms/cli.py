@@ -115,6 +115,30 @@ def form_mirror(
     console.success(_say(f"Espejo escrito en {target}", f"Mirror written to {target}"))
 
 
+@form_app.command("register")
+def form_register(
+    forms: Annotated[list[Path], typer.Argument(help=(
+        "Versiones del formulario (.xlsx, .xls o asset .json de KoBo). / Form versions (.xlsx, .xls or KoBo "
+        "asset .json)."), show_default=False)],
+    db: Annotated[Path, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = Path("data/cbms.duckdb"),
+) -> None:
+    """Registra versiones del formulario para juzgar cada envío con la suya. / Register form versions, so each
+    submission is judged by its own."""
+    from cbms.store import connect
+    from cbms.store.db import register_forms, registered_forms
+
+    specs = [(_load_form(f), str(f)) for f in forms]
+    con = connect(db)
+    try:
+        added = register_forms(con, specs[0][0].form_id, specs)
+        known = registered_forms(con, specs[0][0].form_id)
+    finally:
+        con.close()
+    console.success(_say(f"{added} versión(es) nueva(s); la base conoce {len(known)}: ",
+                         f"{added} new version(s); the database knows {len(known)}: ")
+                    + ", ".join(sorted(str(v) for v in known)))
+
+
 @app.command("demo")
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")],
@@ -138,14 +162,10 @@ def demo(
 
 
 def _load_form(form: Path):  # type: ignore[no-untyped-def]
-    """An XLSForm (.xlsx) or a KoBo asset (.json): the form the exports belong to."""
-    if form.suffix.lower() == ".json":
-        from cbms.form.kobo import read_kobo_asset  # imports pyxform: only when asked for
+    """An XLSForm (.xlsx, .xls) or a KoBo asset (.json): the form the exports belong to."""
+    from cbms.form import open_form
 
-        return read_kobo_asset(form)
-    from cbms.form import read_form
-
-    return read_form(form)
+    return open_form(form)
 
 
 DEFAULT_FORM = Path(__file__).resolve().parents[1] / "forms" / "cbms_grb_hogar.xlsx"
@@ -230,25 +250,35 @@ def pull(
 def validate(
     db: Annotated[Path, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = Path("data/cbms.duckdb"),
     out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")] = Path("out"),
-    form: Annotated[Path, typer.Option("--form", help=(
-        "Formulario (.xlsx o asset .json de KoBo). / Form (.xlsx or KoBo asset .json)."))] = DEFAULT_FORM,
+    form: Annotated[Path | None, typer.Option("--form", help=(
+        "Formulario (.xlsx o asset .json de KoBo); por omisión el del manifiesto o el incluido. / Form (.xlsx or "
+        "KoBo asset .json); by default the manifest's or the shipped one."), show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help=(
         "Salir con 1 si hay errores en los datos. / Exit 1 when the data have errors."))] = False,
+    manifest: Annotated[Path | None, typer.Option("--manifest", help=(
+        "Manifiesto de la ronda: periodo de campo y versiones del formulario. / "
+        "Round manifest: field period and form versions."))] = None,
 ) -> None:
     """Valida los datos cargados: tablas limpias, problemas y cuarentena. / Validate the loaded data."""
+    from cbms.config import load_manifest
     from cbms.errors import DB_003, VAL_900
     from cbms.store import connect
+    from cbms.store.db import check_versions, register_forms
     from cbms.validate import validate_tables
     from cbms.validate.outputs import ensure_out, write_issues_parquet
     from cbms.validate.supervisors import supervisor_workbook
 
-    spec = _load_form(form)
+    round_ = load_manifest(manifest) if manifest else None
+    spec = _load_form(form or (round_.form if round_ else DEFAULT_FORM))
+    versions = [(_load_form(p), str(p)) for p in (round_.form_versions if round_ else ())]
+    check_versions(spec.form_id, versions)
     ensure_out(out)
     if not db.exists():
         raise CbmsError(DB_003, path=db)
     con = connect(db)
     try:
-        accounting = validate_tables(con, spec, db_path=str(db))
+        register_forms(con, spec.form_id, versions)
+        accounting = validate_tables(con, spec, db_path=str(db), period=round_.period if round_ else None)
         written = [write_issues_parquet(con, out), supervisor_workbook(con, out, state.lang)]
     finally:
         con.close()
@@ -267,6 +297,8 @@ def validate(
     console.info(f"{a.raw} {check} {a.clean} + {a.quarantined} + {a.non_completed}")
     console.info(_say(f"Problemas: {a.errors} errores, {a.warnings} avisos",
                       f"Issues: {a.errors} errors, {a.warnings} warnings"))
+    for note in a.notes:
+        console.warning(note.message(state.lang))
     for path in written:
         console.info(f"  {path}")
     if strict and a.errors:
@@ -482,6 +514,8 @@ def _print_run(report: object, out: Path, database: Path) -> None:
              for stage, seconds in report.seconds.items()]
     console.table(_say("Resumen de la corrida", "Run summary"), [_say("qué", "what"), _say("cuánto", "how much")],
                   rows)
+    for note in (a.notes if a is not None else ()):
+        console.warning(note.message(state.lang))
     for problem in report.problems:
         console.warning(problem)
     console.info(_say(f"Archivos en {out} (base: {database}):", f"Files in {out} (database: {database}):"))

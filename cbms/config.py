@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ class Manifest:
     period: tuple[str, str] | None
     area_type: str  # urban | rural (PePI criterion 1)
     form: Path
+    form_versions: tuple[Path, ...]  # earlier versions' forms (XLSForm or KoBo asset), to judge their submissions
     geography: Path | None
     boundaries: dict[str, Path]  # area level -> GeoJSON
     code_property: str
@@ -45,6 +47,7 @@ class Manifest:
     min_cell: int = 5
     min_cell_sensitive: int = 10
     weight: str | None = None  # household weight column (sample rounds); None for a census
+    max_unknown_percent: float = 20.0  # an indicator with more of its district universe unknown is warned about
     lang: str = "es"
     formats: tuple[str, ...] = ("xlsx", "pdf", "maps")
     db: Path = field(default=ROOT / "data" / "cbms.duckdb")
@@ -52,11 +55,12 @@ class Manifest:
 
 SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "round": {"id": str, "name": str, "ubigeo": str, "district": str, "period": list, "area_type": str},
-    "form": {"path": str},
+    "form": {"path": str, "versions": list},
     "geography": {"table": str, "sectors": str, "grupos": str, "code_property": str},
     "poverty_lines": {"z_total": (int, float), "z_extreme": (int, float), "year": int, "source": str,
                       "quintile1": (int, float)},
     "suppression": {"min_cell": int, "min_cell_sensitive": int},
+    "quality": {"max_unknown_percent": (int, float)},
     "weights": {"column": str},
     "outputs": {"lang": str, "formats": list, "db": str},
 }
@@ -104,6 +108,21 @@ def _line(path: Path, lines: dict[str, Any], key: str) -> float:
     return float(value)
 
 
+def _period(path: Path, period: Any) -> tuple[str, str] | None:
+    """The round's field period: two ISO dates, the first not after the second."""
+    if period is None:
+        return None
+    try:
+        start, end = (p if isinstance(p, date) else date.fromisoformat(p) for p in period)
+        if start > end or len(period) != 2:
+            raise ValueError(period)
+    except (TypeError, ValueError) as exc:
+        raise CbmsError(MAN_004, path=path, key="round.period", found=period,
+                        expected_es="dos fechas AAAA-MM-DD, la primera no posterior a la segunda",
+                        expected_en="two YYYY-MM-DD dates, the first not after the second") from exc
+    return start.isoformat(), end.isoformat()
+
+
 def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
     """Read and check a run manifest."""
     path = Path(path)
@@ -118,10 +137,7 @@ def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
     lines = data.get("poverty_lines")
     if not lines or "z_total" not in lines or "z_extreme" not in lines:
         raise CbmsError(MAN_007, path=path)
-    period = rnd.get("period")
-    if period is not None and (len(period) != 2 or not all(isinstance(p, str) for p in period)):
-        raise CbmsError(MAN_004, path=path, key="round.period", found=period,
-                        expected_es="dos fechas AAAA-MM-DD", expected_en="two YYYY-MM-DD dates")
+    period = _period(path, rnd.get("period"))
     area_type = rnd.get("area_type", "urban")
     if area_type not in ("urban", "rural"):
         raise CbmsError(MAN_004, path=path, key="round.area_type", found=area_type,
@@ -134,11 +150,21 @@ def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
     boundaries = {level: p for level in ("sector", "grupo")
                   if (p := _file(path, f"geography.{level}s", geo.get(f"{level}s"))) is not None}
     form = _file(path, "form.path", data.get("form", {}).get("path", str(ROOT / "forms" / "cbms_grb_hogar.xlsx")))
+    versions = data.get("form", {}).get("versions", [])
+    if not all(isinstance(v, str) for v in versions):
+        raise CbmsError(MAN_004, path=path, key="form.versions", found=versions,
+                        expected_es="una lista de rutas de formularios", expected_en="a list of form paths")
+    unknown = data.get("quality", {}).get("max_unknown_percent", 20.0)
+    if not 0 <= unknown <= 100:
+        raise CbmsError(MAN_004, path=path, key="quality.max_unknown_percent", found=unknown,
+                        expected_es="un porcentaje de 0 a 100", expected_en="a percentage from 0 to 100")
     return Manifest(
         path=path.resolve(), round_id=rnd.get("id", path.stem), round_name=rnd.get("name", path.stem),
         ubigeo=rnd.get("ubigeo", "150142"), district=rnd.get("district", ""),
-        period=(period[0], period[1]) if period else None, area_type=area_type,
+        period=period, area_type=area_type,
         form=form or ROOT / "forms" / "cbms_grb_hogar.xlsx",
+        form_versions=tuple(p for i, v in enumerate(versions)
+                            if (p := _file(path, f"form.versions[{i}]", v)) is not None),
         geography=_file(path, "geography.table", geo.get("table")), boundaries=boundaries,
         code_property=geo.get("code_property", "code"),
         poverty=PovertyLines(
@@ -147,6 +173,7 @@ def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
             quintile1=_line(path, lines, "quintile1") if "quintile1" in lines else None),
         min_cell=int(suppression.get("min_cell", 5)),
         min_cell_sensitive=int(suppression.get("min_cell_sensitive", 10)),
+        max_unknown_percent=float(unknown),
         weight=data.get("weights", {}).get("column") or None, lang=lang,
         formats=tuple(out.get("formats", ("xlsx", "pdf", "maps"))),
         db=_file(path, "outputs.db", out.get("db"), must_exist=False) or ROOT / "data" / "cbms.duckdb")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 Lang = Literal["es", "en"]
@@ -24,6 +25,19 @@ class Detail:
     def text(self, lang: Lang = "es", /, **context: object) -> str:
         """The message in `lang`, without its code (for tables that carry the code in a column)."""
         return (self.es if lang == "es" else self.en).format(**context)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A coded message and what fills it, said later in either language: a located problem in a declaration,
+    a note of what a stage did."""
+
+    detail: Detail
+    context: Mapping[str, object] = field(default_factory=dict)
+
+    def message(self, lang: Lang = "es") -> str:
+        """The message in the chosen language, with its code."""
+        return self.detail.format(lang, **self.context)
 
 
 class Located(Protocol):
@@ -121,6 +135,11 @@ FORM_008 = Detail(
     "FORM_008",
     "El diccionario básico '{path}' no se puede leer: {reason}",
     "The core dictionary '{path}' cannot be read: {reason}",
+)
+FORM_020 = Detail(
+    "FORM_020",
+    "'{path}' es el formulario '{found}', no una versión de '{expected}': no se puede usar para juzgar sus envíos.",
+    "'{path}' is form '{found}', not a version of '{expected}': it cannot judge its submissions.",
 )
 
 # --- the run manifest (pipelines/ROUND.toml) -----------------------------------------------------------
@@ -308,6 +327,11 @@ SCH_011 = Detail(
     "{where}: la auditoría debe devolver las columnas {required}; devuelve {found}",
     "{where}: the audit must return the columns {required}; it returns {found}",
 )
+SCH_012 = Detail(
+    "SCH_012",
+    "{where}: un rango plausible se escribe {{min: número, max: número}} con min <= max; se encontró '{value}'",
+    "{where}: a plausible range is written {{min: number, max: number}} with min <= max; found '{value}'",
+)
 
 # --- validation: what the form itself says about each answer (messages of clean.issues) ----------------
 VAL_001 = Detail(
@@ -339,6 +363,53 @@ VAL_006 = Detail(
     "VAL_006",
     "'{column}' = '{value}' tiene respuesta aunque no correspondía preguntarlo",
     "'{column}' = '{value}' has an answer although it was not to be asked",
+)
+VAL_007 = Detail(
+    "VAL_007",
+    "'{column}': '{value}' es una opción de la versión '{version}' del formulario que la versión actual no tiene; "
+    "se deja fuera de los indicadores hasta que una tabla de correspondencias la traduzca",
+    "'{column}': '{value}' is an option of form version '{version}' that the current version does not have; "
+    "it is left out of the indicators until a crosswalk translates it",
+)
+VAL_008 = Detail(
+    "VAL_008",
+    "'{column}' = '{value}' está fuera del rango plausible ({low} a {high}) declarado en {where}; se deja fuera "
+    "de los indicadores",
+    "'{column}' = '{value}' is outside the plausible range ({low} to {high}) declared in {where}; it is left out "
+    "of the indicators",
+)
+VAL_009 = Detail(
+    "VAL_009",
+    "'{column}' = '{value}' cae fuera del periodo de la ronda ({period_start} a {period_end}); se conserva",
+    "'{column}' = '{value}' falls outside the round's period ({period_start} to {period_end}); it is kept",
+)
+VAL_010 = Detail(
+    "VAL_010",
+    "La versión '{version}' del formulario no tiene archivo registrado: sus {count} envío(s) se juzgan con las "
+    "reglas de la versión más cercana, '{judge}'.",
+    "Form version '{version}' has no registered form file: its {count} submission(s) are judged by the rules "
+    "of the nearest version, '{judge}'.",
+)
+VAL_011 = Detail(
+    "VAL_011",
+    "Versión '{version}': la regla {rule} de '{column}' no se aplicó a {count} fila(s) porque lee '{missing}', "
+    "que esos envíos no traen; ninguna respuesta se borró por ella.",
+    "Version '{version}': rule {rule} of '{column}' was not applied to {count} row(s) because it reads "
+    "'{missing}', which those submissions do not carry; no answer was emptied by it.",
+)
+VAL_012 = Detail(
+    "VAL_012",
+    "Versión '{version}': la regla {rule} de '{column}' no se aplicó a {count} fila(s): la expresión no se pudo "
+    "evaluar ({reason}); ninguna respuesta se borró por ella.",
+    "Version '{version}': rule {rule} of '{column}' was not applied to {count} row(s): its expression could not "
+    "be evaluated ({reason}); no answer was emptied by it.",
+)
+VAL_013 = Detail(
+    "VAL_013",
+    "Versión '{version}': la regla {rule} de '{column}' no se aplicó a {count} fila(s): una respuesta que la "
+    "decide está vacía (vacío no es 'no'); ninguna respuesta se borró por ella.",
+    "Version '{version}': rule {rule} of '{column}' was not applied to {count} row(s): an answer that decides "
+    "it is empty (empty is not 'no'); no answer was emptied by it.",
 )
 
 VAL_900 = Detail(

@@ -46,10 +46,11 @@ def _stage(report: RunReport, name: str, hook: StageHook | None) -> Iterator[Non
 def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: Lang = "es",
             formats: tuple[str, ...] | None = None, hook: StageHook | None = None) -> RunReport:
     """Every stage on the exports, leaving every output of OUTPUTS.md in `out`."""
-    from cbms.form import read_form
+    from cbms.form import open_form
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
     from cbms.ingest import read_exports
     from cbms.store import connect, write_tables
+    from cbms.store.db import check_versions, register_forms
     from cbms.store.runs import record_run
     from cbms.validate import load_rules, validate_tables
     from cbms.validate.outputs import ensure_out, write_issues_parquet
@@ -57,7 +58,9 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     report = RunReport()
     formats = formats or manifest.formats
     ensure_out(out)
-    form = read_form(manifest.form)
+    form = open_form(manifest.form)
+    versions = [(open_form(path), str(path)) for path in manifest.form_versions]
+    check_versions(form.form_id, versions)
     catalogue = load_catalogue(form)  # the declarations are checked before any data is touched
     rules = load_rules(form)
     with _stage(report, "ingest", hook):
@@ -66,8 +69,9 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     try:
         with _stage(report, "ingest", hook):
             report.loads = [write_tables(con, export, form, db) for export in loaded]
+            register_forms(con, form.form_id, versions)  # after the loads: they refuse a database of another form
         with _stage(report, "validate", hook):
-            report.accounting = validate_tables(con, form, rules, str(db))
+            report.accounting = validate_tables(con, form, rules, str(db), manifest.period)
             report.files.append(write_issues_parquet(con, out))
             report.files += _validation_workbook(con, out, lang)
         with _stage(report, "indicators", hook):

@@ -11,14 +11,15 @@ if TYPE_CHECKING:
     from cbms.form.build import BuildResult, build_form
     from cbms.form.check import Finding, check_form
     from cbms.form.mirror import render_mirror, write_mirror
-    from cbms.form.read import read_form
+    from cbms.form.read import open_form, read_form
 
 # pyxform takes ~0.4 s to import: its users are loaded when first asked for (PEP 562)
 _LAZY = {"BuildResult": "build", "build_form": "build", "Finding": "check", "check_form": "check",
-         "render_mirror": "mirror", "write_mirror": "mirror", "read_form": "read"}
+         "render_mirror": "mirror", "write_mirror": "mirror", "read_form": "read", "open_form": "read"}
 
 __all__ = [
-    "BuildResult", "Choice", "Finding", "FormSpec", "Question", "Repeat", "build_form", "check_form", "read_form",
+    "BuildResult", "Choice", "Finding", "FormSpec", "Question", "Repeat", "build_form", "check_form", "open_form",
+    "read_form",
     "render_mirror", "write_mirror",
 ]
 

@@ -60,6 +60,16 @@ def read_form(path: Path | str) -> FormSpec:
     return spec
 
 
+def open_form(path: Path | str) -> FormSpec:
+    """A form file as the user gives it: an XLSForm (.xlsx, .xls) or a KoBo asset (.json)."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        from cbms.form.kobo import read_kobo_asset
+
+        return read_kobo_asset(path)
+    return read_form(path)
+
+
 def _texts(value: Any, default_language: str | None) -> dict[str, str]:
     if value is None or value == "":
         return {}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 # pyxform's internal type names -> the XLSForm names analysts write (and QUESTIONNAIRE.md uses)
 XLSFORM_TYPES: Mapping[str, str] = {
@@ -118,3 +119,20 @@ class FormSpec:
     def tables(self) -> tuple[str | None, ...]:
         """The levels in form order: None (root) first, then each repeat."""
         return (None, *(r.name for r in self.repeats))
+
+
+def spec_to_json(spec: FormSpec) -> str:
+    """The FormSpec as JSON text (what the database keeps of each registered form version)."""
+    return json.dumps(asdict(spec), ensure_ascii=False, sort_keys=True)
+
+
+def spec_from_json(text: str) -> FormSpec:
+    """The FormSpec `spec_to_json` wrote."""
+    data = json.loads(text)
+    return FormSpec(
+        form_id=data["form_id"], version=data["version"], title=data["title"],
+        default_language=data["default_language"], languages=tuple(data["languages"]),
+        questions=tuple(Question(**{**q, "path": tuple(q["path"]), "relevant_chain": tuple(q["relevant_chain"])})
+                        for q in data["questions"]),
+        choices={name: tuple(Choice(**c) for c in options) for name, options in data["choices"].items()},
+        repeats=tuple(Repeat(**{**r, "path": tuple(r["path"])}) for r in data["repeats"]))

@@ -189,6 +189,13 @@ def parse(text: str) -> Node:
     return _CACHE[text]
 
 
+def references(text: str | None) -> frozenset[str]:
+    """The question names an expression reads (`${name}`); Unsupported when it cannot be read at all."""
+    if not text:
+        return frozenset()
+    return frozenset(value[2:-1].strip() for kind, value in _tokens(text) if kind == "ref")
+
+
 # ----------------------------------------------------------------------------------------- conversions
 def _strings(arr: np.ndarray) -> np.ndarray:
     out = np.asarray(arr, dtype=object)

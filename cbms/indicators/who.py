@@ -74,6 +74,12 @@ def round2(z: FloatArray) -> FloatArray:
     return rounded
 
 
+def round2_sql(scaled: str) -> str:
+    """SQL of :func:`round2` on an expression already multiplied by 100: the same operations in the same order."""
+    return (f"((trunc({scaled}) + sign({scaled}) * CASE WHEN abs({scaled} - trunc({scaled})) >= 0.5 THEN 1 ELSE 0 "
+            f"END) / 100.0)")
+
+
 def haz(age_days: Column, sex: Column, height_cm: Column, measure_position: Column) -> FloatArray:
     """Length/height-for-age z-score, rounded to 2 decimals, as WHO's software computes it; NaN where there is none.
 
@@ -118,14 +124,16 @@ def haz_sql(children: str) -> str:
     ``children`` is a table name or a SELECT with at least the columns age_days (integer or fractional days),
     sex (``'male'``/``'female'``), height_cm and measure_position (``'lying'``/``'standing'``); the result
     has all of its columns, unchanged, plus ``haz`` (DOUBLE). :func:`lhfa_table` must be registered as
-    ``who_lhfa``. Each step is the same IEEE operation in the same order as in :func:`haz`, and DuckDB's
-    round(DOUBLE, 2) is :func:`round2`, so both give the same double.
+    ``who_lhfa``. Each step is the same IEEE operation in the same order as in :func:`haz`, and the rounding
+    is :func:`round2` written out (DuckDB's own round(DOUBLE, 2) changed how it breaks ties in 2.0), so both
+    give the same double.
     """
     cm = f"CAST({POSITION_CM} AS DOUBLE)"
+    z = "((pow(c._who_x / w.M, w.L) - 1) / (w.S * w.L) * 100.0)"
     return f"""
 SELECT c.* EXCLUDE (_who_day, _who_x),
        CASE WHEN isfinite(c._who_x) AND c._who_x > 0
-            THEN round((pow(c._who_x / w.M, w.L) - 1) / (w.S * w.L), 2) END AS haz
+            THEN {round2_sql(z)} END AS haz
 FROM (
     SELECT c.* EXCLUDE (_who_age),
            CASE WHEN isfinite(c._who_age) AND c._who_age >= 0 THEN CAST(

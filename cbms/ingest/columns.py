@@ -3,6 +3,7 @@ rebuilt, server metadata and unknown columns kept as JSON. Every reader ends her
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -12,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cbms.form.spec import FormSpec
-from cbms.ingest.model import GEOPOINT_PARTS, HEAD_COLUMNS, aliases, field_columns
+from cbms.ingest.model import ABSENT, FORM_VERSION, GEOPOINT_PARTS, HEAD_COLUMNS, VERSION_FIELDS, aliases, field_columns
 
 STRING = pa.string()
 
@@ -61,6 +62,21 @@ def map_columns(form: FormSpec, level: str, columns: Sequence[str], meta: Sequen
         else:
             extra.append(column)
     return LevelMap(fields, geopoints, splits, tuple(kept_meta), tuple(extra))
+
+
+def absent_fields(form: FormSpec, level: str, mapping: LevelMap) -> tuple[str, ...]:
+    """The level's form columns that no column of the export's file feeds: the export did not carry them."""
+    fed = {*mapping.fields.values(), *mapping.geopoints, *mapping.splits}
+    return tuple(c for c in field_columns(form)[level] if c not in fed)
+
+
+def mark_absent(root: pa.Table, absent: Mapping[str, tuple[str, ...]]) -> pa.Table:
+    """The root table with `_absent` on every row: per level, the form's columns its file lacked (a file's
+    header is the same for every submission in it)."""
+    lacking = {level: list(columns) for level, columns in absent.items() if columns}
+    value = json.dumps(lacking, sort_keys=True) if lacking else None
+    return root.set_column(root.schema.get_field_index(ABSENT), ABSENT,
+                           pa.repeat(pa.scalar(value, STRING), root.num_rows))
 
 
 def _split_last(column: str, separators: str) -> tuple[str, str, str]:
@@ -116,8 +132,9 @@ def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
     blank = _as_is if blanks_are_null else _null_if_empty
     rows = table.num_rows
     out: dict[str, pa.Array] = {}
+    version = next((table.column(c) for c in VERSION_FIELDS if c in table.column_names), None)
     for name in HEAD_COLUMNS:
-        value = head.get(name)
+        value = head.get(name, version if name == FORM_VERSION else None)
         out[name] = pa.nulls(rows, STRING) if value is None else value.cast(STRING)
     by_raw: dict[str, list[str]] = {}
     for column, raw in mapping.fields.items():
@@ -144,4 +161,5 @@ def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
             out[raw] = pa.nulls(rows, STRING)
     out["_meta"] = _json_column(table, mapping.meta)
     out["_extra"] = _json_column(table, mapping.extra)
+    out[ABSENT] = pa.nulls(rows, STRING)
     return pa.table(out)

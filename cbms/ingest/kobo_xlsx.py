@@ -13,7 +13,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from cbms.errors import ING_003, ING_006, ING_010, ING_013, CbmsError
 from cbms.form.spec import FormSpec
-from cbms.ingest.columns import map_columns, normalise
+from cbms.ingest.columns import absent_fields, map_columns, mark_absent, normalise
 from cbms.ingest.files import Bundle
 from cbms.ingest.model import ROOT, Export, child_key, level_name, repeat_root
 from cbms.ingest.text import unique_names
@@ -67,6 +67,7 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
         by_sheet[sheet] = level_name(repeat.name)
     keys: dict[tuple[str, str], tuple[str, str]] = {}  # (sheet, _index) -> (row key, submission key)
     tables: dict[str, pa.Table] = {}
+    absent: dict[str, tuple[str, ...]] = {}
     for sheet in sheets:
         level = by_sheet[sheet]
         header, rows = _sheet_rows(workbook, sheet, f"{where}:{sheet}")
@@ -118,5 +119,7 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
         arrays = {k: pa.array(v, pa.int64() if k == "_row_number" else pa.string()) for k, v in head.items()}
         arrays["_source_file"] = pa.array([name] * len(rows), pa.string())
         tables[level] = normalise(form, level, table, mapping, arrays)
+        absent[level] = absent_fields(form, level, mapping)
+    tables[ROOT] = mark_absent(tables[ROOT], absent)
     return Export("kobo-xlsx", None, bundle.sources, tables)
 

@@ -15,10 +15,16 @@ ROOT = "household"  # name of the root level's table (the submission itself)
 # system columns every raw table carries, in this order, before the form's fields
 KEY_COLUMNS = ("_submission_key", "_version_id", "_row_key", "_parent_key")
 VERSION_COLUMNS = ("_submitted_at", "_edits", "_deprecated_id")  # which version is newest (root only)
+FORM_VERSION = "_form_version"  # the form version that collected the submission, as the server says (root only)
 SOURCE_COLUMNS = ("_source_file", "_row_number")
-HEAD_COLUMNS = KEY_COLUMNS + VERSION_COLUMNS + SOURCE_COLUMNS
-TAIL_COLUMNS = ("_meta", "_extra")  # JSON text: server metadata; columns the form does not know
+HEAD_COLUMNS = KEY_COLUMNS + VERSION_COLUMNS + (FORM_VERSION,) + SOURCE_COLUMNS
+# JSON text: server metadata; columns the form does not know; and (root only) the form's columns the export's
+# files did not carry, per level ({"household": ["any_death"]}): those answers are unknown, not empty
+ABSENT = "_absent"
+TAIL_COLUMNS = ("_meta", "_extra", ABSENT)
 
+# where each export format says which form version collected a submission
+VERSION_FIELDS = ("FormVersion", "__system/formVersion", "__version__")
 # Central's and KoBo's system/metadata columns: kept in `_meta`, never mistaken for answers
 CENTRAL_META = ("SubmissionDate", "SubmitterID", "SubmitterName", "AttachmentsPresent", "AttachmentsExpected",
                 "Status", "ReviewState", "DeviceID", "Edits", "FormVersion")

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 
 from cbms.errors import ING_003, ING_009, ING_010, ING_013, CbmsError
 from cbms.form.spec import FormSpec
-from cbms.ingest.columns import map_columns, normalise
+from cbms.ingest.columns import absent_fields, map_columns, mark_absent, normalise
 from cbms.ingest.files import Bundle
 from cbms.ingest.model import CENTRAL_META, ROOT, Export, level_name
 
@@ -31,6 +31,7 @@ def read_central_csv(bundle: Bundle, form: FormSpec) -> Export:
     form_id = root_name.rsplit(".", 1)[0]
     repeats = {r.name: r for r in form.repeats}
     tables: dict[str, pa.Table] = {}
+    absent: dict[str, tuple[str, ...]] = {}
     notices = [n for p in parsed.values() for n in p.notices]
     for name, text in parsed.items():
         if name == root_name:
@@ -42,13 +43,15 @@ def read_central_csv(bundle: Bundle, form: FormSpec) -> Export:
             level = level_name(repeats[match.group("repeat")].name)
         if "KEY" not in text.header:
             raise CbmsError(ING_010, path=f"{bundle.path}:{name}", column="KEY")
-        tables[level] = _level_table(form, level, name, text.table)
+        tables[level], absent[level] = _level_table(form, level, name, text.table)
+    tables[ROOT] = mark_absent(tables[ROOT], absent)
     check_parents(str(bundle.path), tables, form)
     return Export("odk-csv", form_id, bundle.sources, tables,
                   warnings=tuple(d.format("es", path=p) for d, p in notices))
 
 
-def _level_table(form: FormSpec, level: str, source: str, table: pa.Table) -> pa.Table:
+def _level_table(form: FormSpec, level: str, source: str, table: pa.Table) -> tuple[pa.Table, tuple[str, ...]]:
+    """A level's raw table, and the form's columns its file lacks."""
     rows = table.num_rows
     key = table.column("KEY")
     meta = (*CENTRAL_META, "KEY", "PARENT_KEY")
@@ -72,9 +75,9 @@ def _level_table(form: FormSpec, level: str, source: str, table: pa.Table) -> pa
     else:
         head["_parent_key"] = table.column("PARENT_KEY")
         head["_submission_key"] = _prefix(key)
-    return normalise(form, level, table.drop_columns([c for c in ("KEY", "PARENT_KEY")
-                                                       if c in table.column_names]), mapping, head,
-                     blanks_are_null=True)
+    answers = table.drop_columns([c for c in ("KEY", "PARENT_KEY") if c in table.column_names])
+    return (normalise(form, level, answers, mapping, head, blanks_are_null=True),
+            absent_fields(form, level, mapping))
 
 
 def _prefix(keys: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -1,14 +1,16 @@
-"""The DuckDB file: open it, create the raw / clean / mart / meta schemas, know which form it holds."""
+"""The DuckDB file: open it, create the raw / clean / mart / meta schemas, know which form (and which versions
+of it) it holds."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import duckdb
 
-from cbms.errors import DB_001, DB_002, CbmsError
-from cbms.form.spec import FormSpec
+from cbms.errors import DB_001, DB_002, FORM_020, CbmsError
+from cbms.form.spec import FormSpec, spec_from_json, spec_to_json
 from cbms.ingest.model import HEAD_COLUMNS, TAIL_COLUMNS, field_columns
 
 DEFAULT_DB = Path("data") / "cbms.duckdb"
@@ -20,6 +22,10 @@ STORE_COLUMNS = ("_load_id", "_source_sha256")
 DDL = """
 CREATE TABLE IF NOT EXISTS meta.form (
     form_id VARCHAR NOT NULL, form_version VARCHAR, levels VARCHAR NOT NULL, registered_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta.form_versions (
+    form_id VARCHAR NOT NULL, form_version VARCHAR, sha256 VARCHAR NOT NULL, source VARCHAR,
+    spec VARCHAR NOT NULL, registered_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta.loads (
     load_id INTEGER PRIMARY KEY, loaded_at TIMESTAMP NOT NULL, cbms_version VARCHAR NOT NULL,
@@ -84,6 +90,7 @@ def ensure_form(con: duckdb.DuckDBPyConnection, form: FormSpec, db_path: Path | 
     if row is None:
         con.execute("INSERT INTO meta.form VALUES (?, ?, ?, now())",
                     [form.form_id, form.version, json.dumps(list(levels))])
+    register_form(con, form)
     for level, fields in levels.items():
         columns = [*HEAD_COLUMNS, *STORE_COLUMNS, *fields, *TAIL_COLUMNS]
         types = {"_row_number": "BIGINT", "_load_id": "INTEGER"}
@@ -95,3 +102,47 @@ def ensure_form(con: duckdb.DuckDBPyConnection, form: FormSpec, db_path: Path | 
         for column in columns:
             if column not in existing:
                 con.execute(f"ALTER TABLE raw.{quote(level)} ADD COLUMN {quote(column)} VARCHAR")
+
+
+def register_form(con: duckdb.DuckDBPyConnection, form: FormSpec, source: str | None = None) -> bool:
+    """Keep a form version (id, version, content hash, its FormSpec) so validation can judge each submission by
+    the version that collected it; True when it was not known. A version registered again with other content
+    (a form edited without raising its version) replaces the earlier one: the latest file is the one in use."""
+    spec = spec_to_json(form)
+    digest = hashlib.sha256(spec.encode()).hexdigest()
+    known = con.execute("SELECT sha256 FROM meta.form_versions WHERE form_id = ? AND form_version IS NOT DISTINCT "
+                        "FROM ?", [form.form_id, form.version]).fetchall()
+    if known and known[0][0] == digest:
+        return False
+    con.execute("DELETE FROM meta.form_versions WHERE form_id = ? AND form_version IS NOT DISTINCT FROM ?",
+                [form.form_id, form.version])
+    con.execute("INSERT INTO meta.form_versions VALUES (?, ?, ?, ?, ?, now())",
+                [form.form_id, form.version, digest, source, spec])
+    return True
+
+
+def check_versions(form_id: str, forms: list[tuple[FormSpec, str]]) -> None:
+    """Refuse a form file that is not a version of the round's form."""
+    for form, source in forms:
+        if form.form_id != form_id:
+            raise CbmsError(FORM_020, path=source, found=form.form_id, expected=form_id)
+
+
+def register_forms(con: duckdb.DuckDBPyConnection, form_id: str, forms: list[tuple[FormSpec, str]]) -> int:
+    """Register versions of one form (spec, the file it came from) in one transaction; refuse another form's
+    file. Returns how many were new."""
+    check_versions(form_id, forms)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        added = sum(register_form(con, form, source) for form, source in forms)
+        con.execute("COMMIT")
+    except BaseException:  # not handled here: leave meta.form_versions as it was, then let it propagate
+        con.execute("ROLLBACK")
+        raise
+    return added
+
+
+def registered_forms(con: duckdb.DuckDBPyConnection, form_id: str) -> dict[str | None, FormSpec]:
+    """Every registered version of a form, by version."""
+    rows = con.execute("SELECT form_version, spec FROM meta.form_versions WHERE form_id = ?", [form_id]).fetchall()
+    return {version: spec_from_json(spec) for version, spec in rows}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from cbms.errors import Notice
 from cbms.form.spec import FormSpec
 from cbms.ingest.model import ROOT, field_columns, parent_level
 from cbms.store.db import quote
@@ -36,6 +37,7 @@ class Accounting:
     orphan_rows: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     warnings: int = 0
+    notes: tuple[Notice, ...] = ()  # versions judged by another's form, rules not applied (said once each)
 
     @property
     def balanced(self) -> bool:
@@ -47,8 +49,9 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(con.execute(sql).fetchall()[0][0])
 
 
-def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataFrame) -> Accounting:
-    """Replace clean.* with this validation's outcome, atomically."""
+def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataFrame,
+                notes: tuple[Notice, ...] = ()) -> Accounting:
+    """Replace clean.* with this validation's outcome, atomically (clean.validation_notes keeps the notes)."""
     levels = field_columns(form)
     root_fields = set(levels[ROOT])
     completed = COMPLETED if {"visit_result", "consent"} <= root_fields else "TRUE"
@@ -58,6 +61,11 @@ def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataF
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(ISSUES_SQL.format(enumerators=enumerators))
+        con.execute("CREATE OR REPLACE TABLE clean.validation_notes (code VARCHAR, message_es VARCHAR, "
+                    "message_en VARCHAR)")
+        if notes:
+            con.executemany("INSERT INTO clean.validation_notes VALUES (?, ?, ?)",
+                            [[n.detail.code, n.message("es"), n.message("en")] for n in notes])
         con.execute(f"""
             CREATE OR REPLACE TABLE clean.quarantine AS
             SELECT i.submission_key, string_agg(DISTINCT i.rule, ',' ORDER BY i.rule) AS codes,
@@ -100,4 +108,4 @@ def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataF
         quarantined=int(statuses.get("quarantined", 0)), non_completed=int(statuses.get("non_completed", 0)),
         superseded=int(versions.get("superseded", 0)), duplicates=int(versions.get("duplicate", 0)),
         conflicts=int(versions.get("conflict", 0)), orphan_rows={k: v for k, v in orphans.items() if v},
-        errors=int(severities.get("error", 0)), warnings=int(severities.get("warning", 0)))
+        errors=int(severities.get("error", 0)), warnings=int(severities.get("warning", 0)), notes=notes)

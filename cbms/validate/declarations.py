@@ -25,6 +25,7 @@ from cbms.errors import (
     SCH_009,
     SCH_010,
     SCH_011,
+    SCH_012,
     CbmsError,
     Detail,
     Lang,
@@ -34,10 +35,11 @@ from cbms.ingest.model import field_columns
 
 Severity = Literal["error", "warning"]
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
-FILE_KEYS = ("table", "audits", "columns")
+FILE_KEYS = ("table", "audits", "columns", "ranges")
+RANGE_KEYS = ("min", "max")
 AUDIT_KEYS = ("code", "audit", "severity", "message", "drops_item")
 REQUIRED_AUDIT_KEYS = ("code", "audit", "severity", "message")
-FORM_RULES = ("VAL_001", "VAL_002", "VAL_003", "VAL_004", "VAL_005", "VAL_006")
+FORM_RULES = ("VAL_001", "VAL_002", "VAL_003", "VAL_004", "VAL_005", "VAL_006", "VAL_007", "VAL_008")
 AUDIT_COLUMNS = ("submission_key", "row_key", "column", "value")
 
 
@@ -56,11 +58,25 @@ class Audit:
 
 
 @dataclass(frozen=True, slots=True)
+class Range:
+    """The values an answer can plausibly take (either end open); outside it the answer is left out."""
+
+    low: float | None
+    high: float | None
+    where: str  # file:line of its declaration
+
+    def text(self, end: float | None) -> str:
+        """One end as the message shows it ('-' when open)."""
+        return "-" if end is None else f"{end:g}"
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
-    """Every declaration: the audits, and severities of form-derived checks that are not warnings."""
+    """Every declaration: the audits, severities of form-derived checks that are not warnings, plausible ranges."""
 
     audits: tuple[Audit, ...]
     severities: Mapping[tuple[str, str, str], Severity] = field(default_factory=dict)  # (table, column, code)
+    ranges: Mapping[tuple[str, str], Range] = field(default_factory=dict)  # (table, column)
 
     def severity(self, table: str, column: str, code: str) -> Severity:
         """The severity of a form-derived check on one column (warning unless declared otherwise)."""
@@ -125,22 +141,23 @@ def load_rules(form: FormSpec, folder: Path = SCHEMAS) -> Rules:
     problems: list[Problem] = []
     audits: list[Audit] = []
     severities: dict[tuple[str, str, str], Severity] = {}
+    ranges: dict[tuple[str, str], Range] = {}
     seen: dict[str, str] = {}
     levels = field_columns(form)
     con = _empty_stage(form)
     try:
         for path in sorted((folder / "rules").glob("*.yaml")):
-            _load_file(path, folder, levels, con, problems, audits, severities, seen)
+            _load_file(path, folder, levels, con, problems, audits, severities, seen, ranges)
     finally:
         con.close()
     if problems:
         raise CbmsError(SCH_010, path=folder, count=len(problems)).with_problems(tuple(problems))
-    return Rules(tuple(audits), severities)
+    return Rules(tuple(audits), severities, ranges)
 
 
 def _load_file(path: Path, folder: Path, levels: Mapping[str, tuple[str, ...]], con: duckdb.DuckDBPyConnection,
                problems: list[Problem], audits: list[Audit], severities: dict[tuple[str, str, str], Severity],
-               seen: dict[str, str]) -> None:
+               seen: dict[str, str], ranges: dict[tuple[str, str], Range]) -> None:
     def where(node: yaml.Node | None) -> str:
         return f"{path.relative_to(folder.parent) if folder.parent in path.parents else path}:{_line(node)}"
 
@@ -177,10 +194,42 @@ def _load_file(path: Path, folder: Path, levels: Mapping[str, tuple[str, ...]], 
                 problems.append(Problem(SCH_004, {"where": where(severity_node), "value": severity}))
             else:
                 severities[(table, column, code)] = severity  # type: ignore[assignment]
+    for column_node, bounds in (top["ranges"].value if "ranges" in top else []):
+        column = str(column_node.value)
+        if column not in levels[table]:
+            problems.append(Problem(SCH_008, {"where": where(column_node), "column": column, "table": table}))
+            continue
+        found = _range(bounds, where, problems)
+        if found is not None:
+            ranges[(table, column)] = Range(*found, where=where(column_node))
     for item in (top["audits"].value if "audits" in top else []):
         audit = _load_audit(item, table, folder, where, con, problems, seen)
         if audit is not None:
             audits.append(audit)
+
+
+def _range(node: yaml.Node, where: Any, problems: list[Problem]) -> tuple[float | None, float | None] | None:
+    """`{min: a, max: b}` (either may be left out) as numbers, or None after saying what is wrong."""
+    before = len(problems)
+    for key, key_node in _keys(node).items():
+        if key not in RANGE_KEYS:
+            problems.append(Problem(SCH_001, {"where": where(key_node), "key": key, **_hint(key, RANGE_KEYS)}))
+    bounds: list[float | None] = []
+    for key in RANGE_KEYS:
+        value = _nodes(node).get(key)
+        if value is None:
+            bounds.append(None)
+            continue
+        try:
+            bounds.append(float(str(value.value)))
+        except ValueError:
+            problems.append(Problem(SCH_012, {"where": where(value), "value": value.value}))
+    if not isinstance(node, yaml.MappingNode) or not _keys(node):
+        problems.append(Problem(SCH_012, {"where": where(node), "value": getattr(node, "value", "")}))
+    low, high = [*bounds, None, None][:2]
+    if len(problems) == before and low is not None and high is not None and low > high:
+        problems.append(Problem(SCH_012, {"where": where(node), "value": f"{low:g} > {high:g}"}))
+    return (low, high) if len(problems) == before else None
 
 
 def _load_audit(item: yaml.Node, table: str, folder: Path, where: Any, con: duckdb.DuckDBPyConnection,

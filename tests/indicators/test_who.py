@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbms.indicators.who import DAYS_PER_MONTH, haz, haz_sql, lhfa_table, round2
+from cbms.indicators.who import DAYS_PER_MONTH, haz, haz_sql, lhfa_table, round2, round2_sql
 
 # WHO igrowup (WHO's R macro, predecessor of the anthro package) run on WHO's sample survey "MySurvey":
 # MySurvey_z_st.csv, columns id, GENDER (1 male, 2 female), age.days, HEIGHT, measure (l/h), zlen; as shipped in
@@ -145,13 +145,22 @@ def test_inputs_broadcast_and_accept_pandas_missing_values() -> None:
     assert haz(44, "male", 50.0, None).shape == (1,)
 
 
-def test_round2_matches_duckdb_round_on_ties() -> None:
+def test_round2_breaks_ties_away_from_zero() -> None:
+    # worked by hand on the double x * 100 (printed with Python's repr): 0.125 -> 12.5 -> 13 -> 0.13;
+    # -0.125 -> -12.5 -> -13; 1.005 -> 100.49999999999999 -> 100 -> 1.0; 2.675 -> 267.5 -> 268 -> 2.68;
+    # -6.955 -> -695.5 -> -696; 0.004 -> 0.4 -> 0; -0.005 -> -0.5 -> -1 -> -0.01
+    values = np.array([0.125, -0.125, 1.005, 2.675, -6.955, 0.0, 0.004, -0.005])
+    assert round2(values).tolist() == [0.13, -0.13, 1.0, 2.68, -6.96, 0.0, 0.0, -0.01]
+
+
+def test_round2_in_sql_is_round2() -> None:
+    """The SQL the unit views run rounds exactly as round2 does, ties included (whatever DuckDB's round does)."""
     rng = np.random.default_rng(7)
     values = np.concatenate([np.arange(-700, 700) / 100 + 0.005, np.arange(-700, 700) / 200, rng.normal(0, 3, 5000)])
     con = duckdb.connect()
     con.register("v", pd.DataFrame({"i": np.arange(len(values)), "v": values}))
-    expected = con.sql("SELECT round(v, 2) AS r FROM v ORDER BY i").df()["r"].to_numpy()
-    np.testing.assert_array_equal(round2(values), expected)
+    got = con.sql(f"SELECT {round2_sql('(v * 100.0)')} AS r FROM v ORDER BY i").df()["r"].to_numpy()
+    np.testing.assert_array_equal(got, round2(values))
 
 
 def random_children(n: int, seed: int) -> pd.DataFrame:

@@ -51,16 +51,29 @@ def household(key: str, members: list[dict[str, str]], **answers: str) -> tuple[
 
 
 def write_export(folder: Path, census: list[tuple[dict[str, str], list[dict[str, str]]]],
-                 orphans: list[dict[str, str]] = ()) -> Path:  # type: ignore[assignment]
-    """The census as a Central CSV export folder (bare column names, as with groupPaths=false)."""
+                 orphans: list[dict[str, str]] = (), deaths: list[dict[str, str]] = (),  # type: ignore[assignment]
+                 drop: tuple[str, ...] = ()) -> Path:
+    """The census as a Central CSV export folder (bare column names, as with groupPaths=false). `deaths` rows
+    name their household in `household`; `drop` leaves columns out of every file, as an export of a form
+    version without those questions would."""
     folder.mkdir(parents=True, exist_ok=True)
     roots = [root for root, _ in census]
     members = [m for _, people in census for m in people] + list(orphans)
-    for name, rows in (("cbms_grb_hogar.csv", roots), ("cbms_grb_hogar-member.csv", members)):
-        columns = list(dict.fromkeys(k for row in rows for k in row if k not in ("KEY", "PARENT_KEY")))
-        columns += ["PARENT_KEY", "KEY"] if "member" in name else ["KEY"]
+    counters: dict[str, int] = {}
+    died = []
+    for death in deaths:
+        parent = death["household"]
+        counters[parent] = counters.get(parent, 0) + 1
+        died.append({**{k: v for k, v in death.items() if k != "household"}, "PARENT_KEY": parent,
+                     "KEY": f"{parent}/death[{counters[parent]}]"})
+    files = [("cbms_grb_hogar.csv", roots), ("cbms_grb_hogar-member.csv", members)]
+    files += [("cbms_grb_hogar-death.csv", died)] if died else []
+    for name, rows in files:
+        columns = list(dict.fromkeys(k for row in rows for k in row
+                                     if k not in ("KEY", "PARENT_KEY", *drop)))
+        columns += ["PARENT_KEY", "KEY"] if "-" in name else ["KEY"]
         with (folder / name).open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
     return folder

@@ -47,8 +47,32 @@ def test_the_shipped_rules_load(form: FormSpec) -> None:
     rules = load_rules(form)
     codes = [a.code for a in rules.audits]
     assert len(codes) == len(set(codes)) >= 19
-    assert rules.severity("member", "age", "VAL_003") == "error"
+    # an age outside 0..120 holds the household back (INDICATORS.md): its range check is an error
+    assert rules.severity("member", "age", "VAL_008") == "error"
+    assert rules.severity("member", "age", "VAL_003") == "warning"
     assert rules.severity("member", "sex", "VAL_002") == "warning"
+    age = rules.ranges[("member", "age")]
+    assert (age.low, age.high, age.where) == (0, 120, "schemas/rules/member.yaml:13")
+    assert rules.ranges[("member", "height_cm")].low == 38
+
+
+def test_ranges_are_checked_all_at_once(schemas: Path, form: FormSpec) -> None:
+    (schemas / "rules" / "ranges.yaml").write_text(
+        "table: member\nranges:\n  age: {min: 10, max: 5}\n  rooms_x: {min: 0}\n  height_cm: {mn: 1}\n"
+        "  weight_kg: {min: heavy}\n  hours_worked: 7\n")
+    with pytest.raises(CbmsError) as info:
+        load_rules(form, schemas)
+    messages = sorted(p.message("en") for p in info.value.problems)
+    where = "schemas/rules/ranges.yaml"
+    assert messages == sorted([
+        f"[SCH_012] {where}:3: a plausible range is written {{min: number, max: number}} with min <= max; "
+        "found '10 > 5'",
+        f"[SCH_008] {where}:4: column 'rooms_x' does not exist in table 'member'",
+        f"[SCH_001] {where}:5: unknown key 'mn' (did you mean 'min'?)",
+        f"[SCH_012] {where}:6: a plausible range is written {{min: number, max: number}} with min <= max; "
+        "found 'heavy'",
+        f"[SCH_012] {where}:7: a plausible range is written {{min: number, max: number}} with min <= max; "
+        "found '7'"])
 
 
 def test_every_problem_is_reported_at_once(schemas: Path, form: FormSpec) -> None:

@@ -19,12 +19,13 @@ from cbms.store import connect, write_tables
 from cbms.validate import Rules, validate_tables
 from cbms.validate.outputs import PUBLIC_COLUMNS, write_issues_parquet
 
-# The oracle: which rule identifies each kind of injected error (by its submission key).
+# The oracle: which rule identifies each kind of injected error (by its submission key). A value outside its
+# plausible range (schemas/rules/*.yaml `ranges`) is VAL_008, which takes the place of the form's constraint.
 IDENTIFIED_BY = {
     "duplicate_submission": {"VAL_114"}, "edited_submission": {"VAL_115"}, "two_heads": {"VAL_101"},
-    "no_head": {"VAL_101"}, "orphan_member": {"VAL_117"}, "impossible_age": {"VAL_001", "VAL_003"},
+    "no_head": {"VAL_101"}, "orphan_member": {"VAL_117"}, "impossible_age": {"VAL_001", "VAL_008"},
     "child_older_than_parent": {"VAL_104"}, "pregnant_man": {"VAL_105"},
-    "anthropometry_out_of_range": {"VAL_003", "VAL_108"}, "required_empty": {"VAL_004"},
+    "anthropometry_out_of_range": {"VAL_008", "VAL_108"}, "required_empty": {"VAL_004"},
     "negative_income": {"VAL_109"}, "none_with_other": {"VAL_005"},
 }
 

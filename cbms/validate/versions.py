@@ -1,0 +1,145 @@
+"""Which rules judge each submission: those of the form version that collected it (its registered form, else the
+nearest registered version), minus the rules that read a column that version's data lack. Such a rule is not
+applied to those submissions and is reported once, so it never empties an answer it could not evaluate."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from cbms.errors import VAL_010, Notice
+from cbms.form.spec import FormSpec, Question
+from cbms.ingest.model import ABSENT, FORM_VERSION, ROOT, field_columns, level_name
+from cbms.store.db import quote, registered_forms
+from cbms.validate.stage import questions_by_column
+
+KEYS_VIEW = "judge_keys"  # (_form_version, _absent, _judge): registered while the levels are read
+
+
+@dataclass(frozen=True, slots=True)
+class Judge:
+    """The rules one group of submissions is judged by."""
+
+    version: str | None  # the version the export names (None: it names none, the current form judges)
+    form: FormSpec  # the form whose rules apply: the version's own, or the nearest registered one
+    declared: bool  # the version's own form is registered
+    absent: Mapping[str, frozenset[str]]  # per level: columns of the current layout these submissions lack
+    lacking: frozenset[str]  # the same, as the question names expressions use
+    questions: Mapping[tuple[str, str], Question] = field(repr=False)  # (level, column) -> the judge's question
+
+    def question(self, level: str, column: str) -> Question | None:
+        """The judge's question for a column of the current layout (None: this version has no such question)."""
+        if column in self.absent.get(level, ()):
+            return None
+        return self.questions.get((level, column))
+
+
+@dataclass(frozen=True, slots=True)
+class Judging:
+    """Every judge, the key table rows are matched with, and what was said about versions."""
+
+    judges: tuple[Judge, ...]
+    keys: pa.Table  # _form_version, _absent, _judge (index into judges)
+    notes: tuple[Notice, ...]
+
+
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders '2025-9' before '2025-10' and numbers before words."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.findall(r"\d+|\D+", text))
+
+
+def nearest(version: str, known: list[str]) -> str | None:
+    """The registered version nearest to one that has no form: by numeric distance when all are numbers
+    (ties go to the earlier), else the latest one sorting before it, else the first after it."""
+    if not known:
+        return None
+    try:
+        target, numbers = float(version), {k: float(k) for k in known}
+    except ValueError:
+        ordered = sorted(known, key=_natural)
+        before = [k for k in ordered if _natural(k) <= _natural(version)]
+        return before[-1] if before else ordered[0]
+    return min(known, key=lambda k: (abs(numbers[k] - target), numbers[k]))
+
+
+def _questions(current: FormSpec, judge: FormSpec) -> dict[tuple[str, str], Question]:
+    """Each column of the current layout -> the judge form's question of the same level and path (else name)."""
+    by_path = {(level_name(q.repeat), q.path): q for q in judge.questions if q.stores_data}
+    names: dict[tuple[str, str], list[Question]] = {}
+    for q in judge.questions:
+        if q.stores_data:
+            names.setdefault((level_name(q.repeat), q.name), []).append(q)
+    out: dict[tuple[str, str], Question] = {}
+    for level, columns in questions_by_column(current).items():
+        for column, q in columns.items():
+            same = by_path.get((level, q.path))
+            if same is None:  # moved to another group between versions: the same name, if only one
+                candidates = names.get((level, q.name), [])
+                same = candidates[0] if len(candidates) == 1 else None
+            if same is not None:
+                out[(level, column)] = same
+    return out
+
+
+def _empty_in_version(con: duckdb.DuckDBPyConnection, form: FormSpec,
+                      versions: list[str]) -> dict[tuple[str, str], frozenset[str]]:
+    """(version, level) -> the columns no submission of that version answered, where the version has rows.
+
+    Used only for versions without a form file: a server's export carries the columns of every version, so a
+    question a version did not have shows as a column left empty by all of its submissions."""
+    if not versions:
+        return {}
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    chosen = ", ".join("'" + v.replace("'", "''") + "'" for v in versions)
+    for level, columns in field_columns(form).items():
+        counts = ", ".join(f"count(t.{quote(c)})" for c in columns)
+        source = (f"raw.{quote(ROOT)} t" if level == ROOT else
+                  f"raw.{quote(level)} t JOIN raw.{quote(ROOT)} r USING (_submission_key)")
+        version = "t" if level == ROOT else "r"
+        for row in con.execute(f"SELECT {version}.{FORM_VERSION}, {counts} FROM {source} "
+                               f"WHERE {version}.{FORM_VERSION} IN ({chosen}) GROUP BY ALL").fetchall():
+            out[(str(row[0]), level)] = frozenset(c for c, n in zip(columns, row[1:], strict=True) if n == 0)
+    return out
+
+
+def judge_submissions(con: duckdb.DuckDBPyConnection, form: FormSpec) -> Judging:
+    """A judge per (form version, columns the export lacked) found in raw.household."""
+    forms = registered_forms(con, form.form_id)
+    combos = con.execute(f"SELECT {FORM_VERSION}, {ABSENT}, count(*) FROM raw.{quote(ROOT)} "
+                         f"GROUP BY ALL ORDER BY ALL NULLS FIRST").fetchall()
+    known = sorted((v for v in forms if v is not None), key=_natural)
+    chosen: dict[str | None, tuple[FormSpec, bool]] = {}
+    notes: list[Notice] = []
+    for version in dict.fromkeys(v for v, _, _ in combos):
+        if version is None or version == form.version:
+            chosen[version] = (form, True)
+        elif version in forms:
+            chosen[version] = (forms[version], True)
+        else:
+            judge = nearest(version, known)
+            chosen[version] = (forms[judge] if judge is not None else form, False)
+            count = sum(n for v, _, n in combos if v == version)
+            notes.append(Notice(VAL_010, {"version": version, "count": count, "judge": judge or form.version}))
+    empty = _empty_in_version(con, form, [str(v) for v, (_, declared) in chosen.items() if not declared])
+    names = {level: {c: q.name for c, q in columns.items()} for level, columns in questions_by_column(form).items()}
+    matched: dict[int, dict[tuple[str, str], Question]] = {}
+    judges: list[Judge] = []
+    for version, absent_json, _ in combos:
+        judge_form, declared = chosen[version]
+        questions = matched.setdefault(id(judge_form), _questions(form, judge_form))
+        header: dict[str, list[str]] = json.loads(absent_json) if absent_json else {}
+        absent = {level: frozenset(header.get(level, ()))
+                  | frozenset(c for c in columns if (level, c) not in questions)
+                  | empty.get((str(version), level), frozenset())
+                  for level, columns in field_columns(form).items()}
+        lacking = frozenset(names[level][c] for level, columns in absent.items() for c in columns)
+        judges.append(Judge(version, judge_form, declared, absent, lacking, questions))
+    keys = pa.table({FORM_VERSION: pa.array([v for v, _, _ in combos], pa.string()),
+                     ABSENT: pa.array([a for _, a, _ in combos], pa.string()),
+                     "_judge": pa.array(range(len(combos)), pa.int64())})
+    return Judging(tuple(judges), keys, tuple(notes))
