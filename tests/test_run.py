@@ -150,6 +150,7 @@ def test_provenance_is_recorded(demo_run: Path) -> None:
     assert len(runs) == 1 and runs[0][1] and len(runs[0][2]) == 64 and json.loads(runs[0][3]) == [1]
 
 
+@pytest.mark.outside
 def test_an_export_of_another_form_touches_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.conftest import EXTERNAL
 

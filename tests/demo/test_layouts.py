@@ -6,6 +6,7 @@ import csv
 import json
 import zipfile
 
+import pytest
 from python_calamine import CalamineWorkbook
 
 from cbms.demo import DemoResult
@@ -22,6 +23,7 @@ def _fixture_header(name: str) -> list[str]:
         return next(csv.reader(f))
 
 
+@pytest.mark.outside
 def test_central_csv_zip_files_and_columns(dirty: dict[str, DemoResult], spec: FormSpec) -> None:
     path = dirty["odk-csv"].files[0]
     assert path.name == "cbms_grb_hogar.zip"
@@ -63,6 +65,7 @@ def test_central_csv_values(dirty: dict[str, DemoResult]) -> None:
     assert (plain["KEY"] == plain["meta-instanceID"]).all()
 
 
+@pytest.mark.outside
 def test_odata_expand_star_like_central(dirty: dict[str, DemoResult]) -> None:
     fixture = json.loads((EXTERNAL / "odk_central" / "odata_doubleRepeat_expand_star.json").read_text())["value"][0]
     doc = json.loads(dirty["odk-odata"].files[0].read_text(encoding="utf-8"))
@@ -85,6 +88,7 @@ def test_odata_expand_star_like_central(dirty: dict[str, DemoResult]) -> None:
     assert edited and all(r["meta"]["deprecatedID"] != r["meta"]["instanceID"] for r in edited)
 
 
+@pytest.mark.outside
 def test_kobo_api_pages_like_kobo(dirty: dict[str, DemoResult]) -> None:
     fixture = json.loads((EXTERNAL / "kobo_api_v2" / "group_names.data.json").read_text())
     page = json.loads(dirty["kobo-json"].files[0].read_text(encoding="utf-8"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from cbms.form import read_form
 from tests.conftest import EXTERNAL
 
@@ -29,6 +31,7 @@ BILINGUAL = """
 """
 
 
+@pytest.mark.outside
 def test_simple_repeat_from_pyodk() -> None:
     spec = read_form(EXTERNAL / "xlsforms" / "pyodk_simple_repeat.xlsx")
     assert spec.form_id == "simple_repeat"
@@ -41,6 +44,7 @@ def test_simple_repeat_from_pyodk() -> None:
     assert spec.question("instanceID").path == ("meta", "instanceID")
 
 
+@pytest.mark.outside
 def test_nested_groups_in_a_repeat_from_liberia() -> None:
     spec = read_form(EXTERNAL / "xlsforms" / "liberiaStdForm.xlsx")
     weight = spec.question("weight")

@@ -38,6 +38,7 @@ def test_a_zip_that_is_not_a_zip(tmp_path: Path, form_of: Callable[[str], FormSp
     assert _code(fake, form_of("multirepeat")) == "ING_004"
 
 
+@pytest.mark.outside
 def test_a_truncated_zip(tmp_path: Path, form_of: Callable[[str], FormSpec]) -> None:
     good = tmp_path / "good.zip"
     with zipfile.ZipFile(good, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -88,6 +89,7 @@ def test_formula_text_is_stored_verbatim(tmp_path: Path, form_of: Callable[[str]
     assert table.column("name").to_pylist() == ['=HYPERLINK("http://x","y")']
 
 
+@pytest.mark.outside
 def test_export_of_another_form(tmp_path: Path, form_of: Callable[[str], FormSpec]) -> None:
     other = tmp_path / "otherForm.csv"
     shutil.copy(CENTRAL / "multirepeat.csv", other)
@@ -96,6 +98,7 @@ def test_export_of_another_form(tmp_path: Path, form_of: Callable[[str], FormSpe
     assert _code(CENTRAL / "all-data-types.csv", form_of("multirepeat")) in {"ING_007", "ING_008"}
 
 
+@pytest.mark.outside
 def test_repeat_file_whose_parents_match_nothing(tmp_path: Path, form_of: Callable[[str], FormSpec]) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
@@ -106,6 +109,7 @@ def test_repeat_file_whose_parents_match_nothing(tmp_path: Path, form_of: Callab
     assert info.value.code == "ING_009" and "multirepeat-child.csv" in info.value.message("en")
 
 
+@pytest.mark.outside
 def test_unknown_repeat_file(tmp_path: Path, form_of: Callable[[str], FormSpec]) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
@@ -128,6 +132,7 @@ def test_cli_bad_export_is_one_line_and_nothing_is_written(tmp_path: Path, capsy
     assert not db.exists()
 
 
+@pytest.mark.outside
 def test_a_folder_of_pages_with_other_json_beside_them(tmp_path: Path, form_of: Callable[[str], FormSpec]) -> None:
     folder = tmp_path / "pulled"
     folder.mkdir()

@@ -9,11 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from cbms.form import FormSpec
 from cbms.form.kobo import read_kobo_asset
 from cbms.ingest import read_export
 from tests.ingest.paths import CENTRAL, KOBO
+
+pytestmark = pytest.mark.outside  # every test here compares with shared/fixtures/external
 
 MULTIREPEAT = ("multirepeat.csv", "multirepeat-child.csv", "multirepeat-toy.csv")
 
