@@ -17,6 +17,9 @@ XLSFORM_TYPES: Mapping[str, str] = {
 
 # types that store no answer in an export
 NON_DATA_TYPES = frozenset({"note", "group", "repeat"})
+# question types that carry submission metadata rather than an enumerator's answer
+META_TYPES = frozenset({"start", "end", "today", "deviceid", "username", "phonenumber", "subscriberid",
+                        "simserial", "email", "audit", "start-geopoint", "background-geopoint"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class Question:
     constraint: str | None = None
     constraint_messages: Mapping[str, str] = field(default_factory=dict)
     required: bool = False  # required whenever relevant
+    required_messages: Mapping[str, str] = field(default_factory=dict)
     required_if: str | None = None  # required only where this expression holds (XLSForm `required` formula)
     calculation: str | None = None
     choice_filter: str | None = None
@@ -61,6 +65,11 @@ class Question:
         """True for rows that appear as columns in exports (not notes)."""
         return self.type not in NON_DATA_TYPES and self.type != "note"
 
+    @property
+    def asked(self) -> bool:
+        """True for rows someone answers (not notes, calculations or metadata the phone records itself)."""
+        return self.stores_data and self.type != "calculate" and self.type not in META_TYPES
+
 
 @dataclass(frozen=True, slots=True)
 class Repeat:
@@ -71,6 +80,17 @@ class Repeat:
     parent: str | None  # enclosing repeat, None when the parent is the root
     labels: Mapping[str, str] = field(default_factory=dict)
     count: str | None = None  # repeat_count expression
+    relevant: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A begin_group with a label: a section of the questionnaire (its questions carry its path)."""
+
+    name: str
+    path: tuple[str, ...]
+    labels: Mapping[str, str] = field(default_factory=dict)
     relevant: str | None = None
     row: int | None = None
 
@@ -87,6 +107,7 @@ class FormSpec:
     questions: tuple[Question, ...]
     choices: Mapping[str, tuple[Choice, ...]]
     repeats: tuple[Repeat, ...]
+    groups: tuple[Group, ...] = ()
 
     def __iter__(self) -> Iterator[Question]:
         return iter(self.questions)
