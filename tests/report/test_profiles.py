@@ -14,8 +14,8 @@ from cbms.report import profiles as profiles_module
 from cbms.report.geo import read_boundaries
 from cbms.report.mart import read_mart
 from cbms.report.profiles import build_page, render_html
-from cbms.report.templates import css_string, environment
 from cbms.report.settings import REPORTS, load_settings
+from cbms.report.templates import css_string, environment
 from tests.report.golden import check, html_text
 
 SETTINGS = load_settings()
