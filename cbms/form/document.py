@@ -261,6 +261,11 @@ class Document:
                 out[choice.name] = self.word("skip_end" if question.repeat is None else "skip_next_line")
         return out
 
+    def repeat_count(self, name: str) -> str:
+        """A repeat's count expression with its references named (P25), '' when it has none."""
+        count = next((r.count for r in self.spec.repeats if r.name == name), None)
+        return _REFERENCE.sub(lambda m: self.refs.get(m.group(1), m.group(1)), count) if count else ""
+
     def depends_on(self, question: Question) -> list[Question]:
         """The asked questions whose relevance, constraint or choice filter read this question's answer."""
         needle = f"${{{question.name}}}"
