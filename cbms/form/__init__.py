@@ -18,8 +18,8 @@ _LAZY = {"BuildResult": "build", "build_form": "build", "Finding": "check", "che
          "render_mirror": "mirror", "write_mirror": "mirror", "read_form": "read"}
 
 __all__ = [
-    "BuildResult", "Choice", "Finding", "FormSpec", "Group", "Question", "Repeat", "build_form", "check_form", "read_form",
-    "render_mirror", "write_mirror",
+    "BuildResult", "Choice", "Finding", "FormSpec", "Group", "Question", "Repeat", "build_form", "check_form",
+    "read_form", "render_mirror", "write_mirror",
 ]
 
 

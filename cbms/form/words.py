@@ -447,7 +447,7 @@ def _compare_known(op: str, left: Node, right: Node, known: Known) -> bool | Non
         return None
     answer = known[left[1]]
     if right[0] == "str" and op in ("=", "!="):
-        return (answer == right[1]) == (op == "=")
+        return bool(answer == right[1]) == (op == "=")
     if answer == "":  # an unanswered question is NaN against a number: only != holds (XPath 1.0)
         return op == "!="
     return None
