@@ -130,8 +130,8 @@ FORM_011 = Detail(
 )
 FORM_012 = Detail(
     "FORM_012",
-    "El formulario '{path}' no tiene textos en {lang}: las preguntas y opciones salen en '{found}'.",
-    "The form '{path}' has no texts in {lang}: questions and options are printed in '{found}'.",
+    "El formulario '{path}' no tiene textos en {lang_es}: las preguntas y opciones salen en '{found}'.",
+    "The form '{path}' has no texts in {lang_en}: questions and options are printed in '{found}'.",
 )
 FORM_013 = Detail(
     "FORM_013",

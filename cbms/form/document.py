@@ -135,7 +135,9 @@ class Document:
         self.language = form_language(spec, lang)
         if self.language is None:
             found = spec.default_language or (spec.languages[0] if spec.languages else "default")
-            self.problems.append(CbmsError(FORM_012, path=source.name, lang=lang, found=found))
+            self.problems.append(CbmsError(FORM_012, path=source.name, found=found,
+                                           lang_es={"es": "español", "en": "inglés"}[lang],
+                                           lang_en={"es": "Spanish", "en": "English"}[lang]))
         self.numbers = {q.name: n for n, q in enumerate((q for q in spec.questions if q.asked), start=1)}
         self.refs: dict[str, str] = {}
         self.refs = {q.name: self._ref_name(q) for q in spec.questions}
