@@ -92,15 +92,16 @@ def indicator_uses(lang: Lang) -> dict[str, tuple[Use, ...]]:
 
 
 def respondent(doc: Document, question: Question) -> str:
-    """Who answers: declared for the question, else for its level, else the form's root or any repeat."""
+    """Who answers: declared for the question, else for its level (both only for the forms they were written
+    for), else the form's root or any repeat."""
     table: Mapping[str, Any] = doc.settings.respondents
-    for declared in (table.get("questions") or {}).values():
-        if question.name in declared.get("names", []):
-            return str(declared[doc.lang])
-    levels = table.get("levels") or {}
-    level = levels.get(question.repeat or "household")
-    if level is not None:
-        return str(level[doc.lang])
+    if doc.spec.form_id in (table.get("forms") or []):
+        for declared in (table.get("questions") or {}).values():
+            if question.name in declared.get("names", []):
+                return str(declared[doc.lang])
+        level = (table.get("levels") or {}).get(question.repeat or "household")
+        if level is not None:
+            return str(level[doc.lang])
     if question.repeat is None:
         return str(table["default"][doc.lang])
     repeat = next(r for r in doc.spec.repeats if r.name == question.repeat)

@@ -299,3 +299,13 @@ def test_commands_write_both_documents(tmp_path: Path, capsys: pytest.CaptureFix
 def test_a_missing_form_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert main(["form", "paper", str(tmp_path / "nowhere.xlsx"), "--out", str(tmp_path)]) == 1
     assert main(["form", "manual", str(tmp_path / "nowhere.xlsx"), "--out", str(tmp_path)]) == 1
+
+
+@needs_outside
+def test_an_outside_form_gets_the_general_respondent() -> None:
+    path = OUTSIDE / "liberiaStdForm.xlsx"
+    manual, _ = build_manual(read_form(path), "en", path)
+    entries = {e.name: e for chapter in manual.chapters for e in chapter.entries}
+    # the declarations in instruments.yaml are for cbms_grb_hogar: this form's root and repeat get the general words
+    assert entries["id"].respondent == "The respondent."
+    assert entries["oedema"].respondent.startswith("For each “Anthropometry”")
