@@ -45,10 +45,15 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-# Rebuild the XForm (through ODK Validate) and the markdown mirror reviewers read.
+# Rebuild the XForm (through ODK Validate), the markdown mirror reviewers read, and the field instruments (paper
+# questionnaire and enumerator's manual, Spanish and English) into build/forms.
 forms: setup
 	$(BIN)/cbms form build $(FORM) --out build/forms
 	$(BIN)/cbms form mirror $(FORM)
+	for lang in es en; do \
+	  $(BIN)/cbms form paper $(FORM) --out build/forms --lang $$lang && \
+	  $(BIN)/cbms form manual $(FORM) --out build/forms --lang $$lang || exit 1; \
+	done
 
 # Regenerate docs/indicators.md from the indicator declarations.
 docs: setup

@@ -32,8 +32,9 @@ class _Lang(StrEnum):
 
 state = _State()
 app = typer.Typer(help=HELP, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-form_app = typer.Typer(help="Formularios XLSForm: construir, revisar, reflejar. / XLSForms: build, check, mirror.",
-                       no_args_is_help=True)
+form_app = typer.Typer(help=(
+    "Formularios XLSForm: construir, revisar, reflejar, imprimir. / XLSForms: build, check, mirror, print."),
+    no_args_is_help=True)
 app.add_typer(form_app, name="form")
 indicators_app = typer.Typer(help=(
     "Indicadores: calcular, revisar el catálogo, listarlo. / Indicators: compute, check the catalogue, list it."))
@@ -137,6 +138,48 @@ def form_register(
     console.success(_say(f"{added} versión(es) nueva(s); la base conoce {len(known)}: ",
                          f"{added} new version(s); the database knows {len(known)}: ")
                     + ", ".join(sorted(str(v) for v in known)))
+
+
+DocLang = Annotated[_Lang | None, typer.Option("--lang", help=(
+    "Idioma del documento (por defecto, el de los mensajes). / Language of the document (default: the messages').")
+)]
+
+
+def _instrument(written: object, what_es: str, what_en: str) -> None:
+    from cbms.form.output import Written
+
+    assert isinstance(written, Written)
+    for problem in written.problems:
+        console.warning(problem.message(state.lang))
+    console.success(_say(f"{what_es}:", f"{what_en}:"))
+    for path in written.files:
+        console.info(f"  {path}")
+
+
+@form_app.command("paper")
+def form_paper(
+    form: FormArg,
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")],
+    lang: DocLang = None,
+) -> None:
+    """Cuestionario en papel (PDF y HTML) desde el formulario. / Paper questionnaire (PDF and HTML) from the form."""
+    from cbms.form.paper import write_paper
+
+    written = write_paper(form, out, "en" if (lang or state.lang) == "en" else "es")
+    _instrument(written, "Cuestionario en papel escrito", "Paper questionnaire written")
+
+
+@form_app.command("manual")
+def form_manual(
+    form: FormArg,
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")],
+    lang: DocLang = None,
+) -> None:
+    """Manual del encuestador/a (PDF y HTML) desde el formulario. / Enumerator's manual (PDF and HTML) from the form."""
+    from cbms.form.manual import write_manual
+
+    written = write_manual(form, out, "en" if (lang or state.lang) == "en" else "es")
+    _instrument(written, "Manual del encuestador/a escrito", "Enumerator's manual written")
 
 
 @app.command("demo")

@@ -136,6 +136,27 @@ FORM_008 = Detail(
     "El diccionario básico '{path}' no se puede leer: {reason}",
     "The core dictionary '{path}' cannot be read: {reason}",
 )
+FORM_011 = Detail(
+    "FORM_011",
+    "{path}, fila {row}: la {kind_es} de '{name}' no se puede poner en palabras; se imprime tal como está escrita: "
+    "{expression}",
+    "{path}, row {row}: the {kind_en} of '{name}' cannot be put into words; it is printed as written: {expression}",
+)
+FORM_012 = Detail(
+    "FORM_012",
+    "El formulario '{path}' no tiene textos en {lang_es}: las preguntas y opciones salen en '{found}'.",
+    "The form '{path}' has no texts in {lang_en}: questions and options are printed in '{found}'.",
+)
+FORM_013 = Detail(
+    "FORM_013",
+    "No se pudo escribir '{path}': {reason}",
+    "Could not write '{path}': {reason}",
+)
+FORM_014 = Detail(
+    "FORM_014",
+    "El archivo de los instrumentos '{path}' no sirve: {reason}",
+    "The instruments file '{path}' is not usable: {reason}",
+)
 FORM_020 = Detail(
     "FORM_020",
     "'{path}' es el formulario '{found}', no una versión de '{expected}': no se puede usar para juzgar sus envíos.",

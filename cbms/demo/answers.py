@@ -23,9 +23,6 @@ log = logging.getLogger(__name__)
 
 NONE = np.array(None, dtype=object)  # an empty answer, broadcast by np.where into object arrays
 
-# question types that carry submission metadata rather than an enumerator's answer
-META_TYPES = frozenset({"start", "end", "today", "deviceid", "username", "phonenumber", "subscriberid",
-                        "simserial", "email", "audit", "start-geopoint", "background-geopoint"})
 ATTACHMENT_TYPES = frozenset({"image", "audio", "video", "file", "background-audio", "audit"})
 _CENTRAL_FAR_FUTURE = "2999-01-01"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from cbms.form.spec import Choice, FormSpec, Question, Repeat
+from cbms.form.spec import Choice, FormSpec, Group, Question, Repeat
 
 if TYPE_CHECKING:
     from cbms.form.build import BuildResult, build_form
@@ -18,9 +18,8 @@ _LAZY = {"BuildResult": "build", "build_form": "build", "Finding": "check", "che
          "render_mirror": "mirror", "write_mirror": "mirror", "read_form": "read", "open_form": "read"}
 
 __all__ = [
-    "BuildResult", "Choice", "Finding", "FormSpec", "Question", "Repeat", "build_form", "check_form", "open_form",
-    "read_form",
-    "render_mirror", "write_mirror",
+    "BuildResult", "Choice", "Finding", "FormSpec", "Group", "Question", "Repeat", "build_form", "check_form",
+    "open_form", "read_form", "render_mirror", "write_mirror",
 ]
 
 

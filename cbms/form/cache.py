@@ -1,7 +1,8 @@
 """A FormSpec kept on disk by the form file's content, so each command does not run pyxform again.
 
 Reading the form costs ~0.5 s (importing pyxform and openpyxl, converting); every command reads it. The key
-is the file's sha256 with the cbms and pyxform versions, so an edited form or a new pyxform is read afresh.
+is the file's sha256 with the cbms and pyxform versions and the FormSpec's field names, so an edited form, a new
+pyxform or a FormSpec with new fields is read afresh (a pickle of fewer fields would load with fields unset).
 The cache is ours (a user cache folder); an unreadable or stale entry is read again, never trusted blindly.
 """
 
@@ -10,11 +11,15 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from dataclasses import fields
 from importlib.metadata import version
 from pathlib import Path
 
 from cbms import __version__
-from cbms.form.spec import FormSpec
+from cbms.form.spec import Choice, FormSpec, Group, Question, Repeat
+
+_LAYOUT = "|".join(f"{kind.__name__}:{','.join(f.name for f in fields(kind))}"
+                   for kind in (FormSpec, Question, Repeat, Group, Choice))
 
 
 def cache_dir() -> Path | None:
@@ -32,7 +37,7 @@ def _entry(data: bytes) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    key = hashlib.sha256(data + f"|cbms {__version__}|pyxform {version('pyxform')}".encode()).hexdigest()
+    key = hashlib.sha256(data + f"|cbms {__version__}|pyxform {version('pyxform')}|{_LAYOUT}".encode()).hexdigest()
     return folder / f"{key}.pickle"
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from cbms.errors import FORM_003, CbmsError
 from cbms.form.sheets import Sheet, check_archive, read_sheets
-from cbms.form.spec import XLSFORM_TYPES, Choice, FormSpec, Question, Repeat
+from cbms.form.spec import XLSFORM_TYPES, Choice, FormSpec, Group, Question, Repeat
 
 if TYPE_CHECKING:
     from pyxform.xls2xform import ConvertResult
@@ -113,6 +113,7 @@ def spec_from_pyxform(tree: Mapping[str, Any], survey: Sheet | None = None) -> F
     languages: set[str] = set()
     questions: list[Question] = []
     repeats: list[Repeat] = []
+    groups: list[Group] = []
     rows = _Rows(survey)
 
     def collect_languages(value: Any) -> None:
@@ -139,6 +140,10 @@ def spec_from_pyxform(tree: Mapping[str, Any], survey: Sheet | None = None) -> F
                     ))
                     walk(node.get("children", []), (*path, name), name, child_chain)
                 else:
+                    if not control.get("bodyless"):
+                        groups.append(Group(name=name, path=(*path, name),
+                                            labels=_texts(node.get("label"), default_language),
+                                            relevant=relevant, row=row))
                     walk(node.get("children", []), (*path, name), repeat, child_chain)
                 continue
             list_name = node.get("itemset") or node.get("list_name")
@@ -155,6 +160,7 @@ def spec_from_pyxform(tree: Mapping[str, Any], survey: Sheet | None = None) -> F
                 constraint=bind.get("constraint"),
                 constraint_messages=_texts(bind.get("jr:constraintMsg"), default_language),
                 required=_required(bind),
+                required_messages=_texts(bind.get("jr:requiredMsg"), default_language),
                 required_if=_required_if(bind),
                 calculation=bind.get("calculate") or node.get("calculation"),
                 choice_filter=node.get("choice_filter"),
@@ -174,6 +180,7 @@ def spec_from_pyxform(tree: Mapping[str, Any], survey: Sheet | None = None) -> F
         questions=tuple(questions),
         choices=choices,
         repeats=tuple(repeats),
+        groups=tuple(groups),
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 # pyxform's internal type names -> the XLSForm names analysts write (and QUESTIONNAIRE.md uses)
 XLSFORM_TYPES: Mapping[str, str] = {
@@ -18,6 +19,9 @@ XLSFORM_TYPES: Mapping[str, str] = {
 
 # types that store no answer in an export
 NON_DATA_TYPES = frozenset({"note", "group", "repeat"})
+# question types that carry submission metadata rather than an enumerator's answer
+META_TYPES = frozenset({"start", "end", "today", "deviceid", "username", "phonenumber", "subscriberid",
+                        "simserial", "email", "audit", "start-geopoint", "background-geopoint"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,7 @@ class Question:
     constraint: str | None = None
     constraint_messages: Mapping[str, str] = field(default_factory=dict)
     required: bool = False  # required whenever relevant
+    required_messages: Mapping[str, str] = field(default_factory=dict)
     required_if: str | None = None  # required only where this expression holds (XLSForm `required` formula)
     calculation: str | None = None
     choice_filter: str | None = None
@@ -62,6 +67,11 @@ class Question:
         """True for rows that appear as columns in exports (not notes)."""
         return self.type not in NON_DATA_TYPES and self.type != "note"
 
+    @property
+    def asked(self) -> bool:
+        """True for rows someone answers (not notes, calculations or metadata the phone records itself)."""
+        return self.stores_data and self.type != "calculate" and self.type not in META_TYPES
+
 
 @dataclass(frozen=True, slots=True)
 class Repeat:
@@ -72,6 +82,17 @@ class Repeat:
     parent: str | None  # enclosing repeat, None when the parent is the root
     labels: Mapping[str, str] = field(default_factory=dict)
     count: str | None = None  # repeat_count expression
+    relevant: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A begin_group with a label: a section of the questionnaire (its questions carry its path)."""
+
+    name: str
+    path: tuple[str, ...]
+    labels: Mapping[str, str] = field(default_factory=dict)
     relevant: str | None = None
     row: int | None = None
 
@@ -88,6 +109,7 @@ class FormSpec:
     questions: tuple[Question, ...]
     choices: Mapping[str, tuple[Choice, ...]]
     repeats: tuple[Repeat, ...]
+    groups: tuple[Group, ...] = ()
 
     def __iter__(self) -> Iterator[Question]:
         return iter(self.questions)
@@ -127,12 +149,18 @@ def spec_to_json(spec: FormSpec) -> str:
 
 
 def spec_from_json(text: str) -> FormSpec:
-    """The FormSpec `spec_to_json` wrote."""
+    """The FormSpec `spec_to_json` wrote (also one an earlier cbms wrote: fields it lacks take their defaults,
+    fields it has that are gone are left out)."""
     data = json.loads(text)
+
+    def build(kind: type[Any], values: dict[str, Any], tuples: tuple[str, ...] = ()) -> Any:
+        known = {f.name for f in fields(kind)}
+        return kind(**{k: tuple(v) if k in tuples else v for k, v in values.items() if k in known})
+
     return FormSpec(
         form_id=data["form_id"], version=data["version"], title=data["title"],
         default_language=data["default_language"], languages=tuple(data["languages"]),
-        questions=tuple(Question(**{**q, "path": tuple(q["path"]), "relevant_chain": tuple(q["relevant_chain"])})
-                        for q in data["questions"]),
-        choices={name: tuple(Choice(**c) for c in options) for name, options in data["choices"].items()},
-        repeats=tuple(Repeat(**{**r, "path": tuple(r["path"])}) for r in data["repeats"]))
+        questions=tuple(build(Question, q, ("path", "relevant_chain")) for q in data["questions"]),
+        choices={name: tuple(build(Choice, c) for c in options) for name, options in data["choices"].items()},
+        repeats=tuple(build(Repeat, r, ("path",)) for r in data["repeats"]),
+        groups=tuple(build(Group, g, ("path",)) for g in data.get("groups", [])))

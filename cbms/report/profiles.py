@@ -13,11 +13,10 @@ from pathlib import Path
 
 import duckdb
 import jinja2
-import markupsafe
 
 from cbms.atomic import write_atomically
 from cbms.config import Manifest
-from cbms.errors import CLI_001, LANGS, REP_004, REP_005, REP_008, REP_009, CbmsError, Lang
+from cbms.errors import CLI_001, LANGS, REP_005, REP_008, REP_009, CbmsError, Lang
 from cbms.report import charts
 from cbms.report.geo import Boundaries, read_boundaries
 from cbms.report.mart import Area, Indicator, Mart, read_mart
@@ -39,6 +38,7 @@ from cbms.report.tables import (
     top_gaps,
     unit_label,
 )
+from cbms.report.templates import environment, template_error
 
 TEMPLATE = "profile.html.j2"
 NBSP = "\u00a0"
@@ -373,34 +373,6 @@ def build_page(mart: Mart, settings: Settings, manifest: Manifest, area: Area, l
         source=_source(w, today), problems=problems)
 
 
-def css_string(text: object) -> markupsafe.Markup:
-    """Text as a quoted CSS string, safe inside <style>: quotes, backslashes, < > and control characters as CSS
-    escapes (a round name can never close the style element)."""
-    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>&' or ord(ch) < 32 else ch for ch in str(text))
-    return markupsafe.Markup(f'"{escaped}"')
-
-
-def environment(folder: Path) -> jinja2.Environment:
-    """The templates of reports/, escaping HTML, failing on any undefined name."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters["css_string"] = css_string
-    return env
-
-
-def _template_error(folder: Path, exc: jinja2.TemplateError) -> CbmsError:
-    """REP_004 with the template's line: a syntax error carries it; a runtime one is found in the traceback, where
-    jinja2 puts the template's own frame."""
-    path = str(getattr(exc, "filename", None) or folder / TEMPLATE)
-    line = getattr(exc, "lineno", None)
-    tb = exc.__traceback__
-    while line is None and tb is not None:
-        if tb.tb_frame.f_code.co_filename == path:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return CbmsError(REP_004, path=path, line=line or "?", reason=" ".join(str(exc.message or exc).split()))
-
-
 def render_html(template: jinja2.Template, page: Page) -> str:
     """The profile's HTML (what the golden tests read)."""
     return template.render(page=page, w=page.words)
@@ -425,7 +397,7 @@ def write_profiles(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path
     try:
         template = environment(settings.folder).get_template(TEMPLATE)
     except jinja2.TemplateError as exc:
-        written.problems.append(_template_error(settings.folder, exc))
+        written.problems.append(template_error(settings.folder / TEMPLATE, exc))
         return written
     from cbms.report.pdf import PdfEngine  # WeasyPrint takes a second to import: only when PDFs are wanted
 
@@ -447,7 +419,7 @@ def write_profiles(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path
         try:
             html = render_html(template, page)
         except jinja2.TemplateError as exc:
-            written.problems.append(_template_error(settings.folder, exc))
+            written.problems.append(template_error(settings.folder / TEMPLATE, exc))
             return written  # the same template fails every area the same way
         target = folder / file_name(settings, area, lang)
         try:

@@ -13,8 +13,9 @@ from cbms.report import Written, write_profiles
 from cbms.report import profiles as profiles_module
 from cbms.report.geo import read_boundaries
 from cbms.report.mart import read_mart
-from cbms.report.profiles import build_page, css_string, environment, render_html
+from cbms.report.profiles import build_page, render_html
 from cbms.report.settings import REPORTS, load_settings
+from cbms.report.templates import css_string, environment
 from tests.report.golden import check, html_text
 
 SETTINGS = load_settings()
