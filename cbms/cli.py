@@ -386,6 +386,8 @@ def indicators(
     if report.skipped:
         console.warning(_say(f"No calculados (falta un parámetro en el manifiesto): {', '.join(report.skipped)}",
                              f"Not computed (a manifest parameter is missing): {', '.join(report.skipped)}"))
+    for note in report.unknown:
+        console.warning(note.message(state.lang))
     for path in files:
         console.info(f"  {path}")
 
@@ -557,7 +559,7 @@ def _print_run(report: object, out: Path, database: Path) -> None:
              for stage, seconds in report.seconds.items()]
     console.table(_say("Resumen de la corrida", "Run summary"), [_say("qué", "what"), _say("cuánto", "how much")],
                   rows)
-    for note in (a.notes if a is not None else ()):
+    for note in (*(a.notes if a is not None else ()), *(ind.unknown if ind is not None else ())):
         console.warning(note.message(state.lang))
     for problem in report.problems:
         console.warning(problem)

@@ -506,6 +506,13 @@ IND_013 = Detail(
     "La unidad '{unit}' ({path}) no corre: {reason}",
     "Unit '{unit}' ({path}) does not run: {reason}",
 )
+IND_014 = Detail(
+    "IND_014",
+    "{indicator}: el {percent} % de su universo en el distrito no tiene dato ({missing} de {total}; umbral "
+    "{threshold} %). Ítems: {items_es}.",
+    "{indicator}: {percent} % of its universe in the district is unknown ({missing} of {total}; threshold "
+    "{threshold} %). Items: {items_en}.",
+)
 
 # --- poverty-map inputs (cbms map: wide tables, boundaries, choropleths) ---------------------------
 MAP_001 = Detail(

@@ -11,10 +11,11 @@ import duckdb
 import pyarrow as pa
 
 from cbms.config import Manifest
-from cbms.errors import IND_012, CbmsError
+from cbms.errors import IND_012, CbmsError, Notice
 from cbms.indicators.catalogue import Catalogue, Indicator
 from cbms.indicators.compile import BREAKDOWNS, HAZ_DDL, PARAMS_DDL, create_units, unit_select
 from cbms.indicators.haz import create_haz
+from cbms.indicators.unknown import unknown_warnings
 
 AREA_SETS = {"district": ("district",), "sector": ("district", "sector"), "grupo": ("district", "sector", "grupo")}
 VALUE_SQL = {
@@ -34,6 +35,7 @@ class ComputeReport:
     skipped: tuple[str, ...]  # not computed for lack of a manifest parameter (e.g. PePI's quintile1)
     rows: int
     suppressed: int
+    unknown: tuple[Notice, ...] = ()  # indicators whose district universe is more unknown than the manifest allows
 
 
 def combos(indicator: Indicator, catalogue: Catalogue) -> list[str]:
@@ -126,7 +128,8 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, man
     _write_mart(con, catalogue, chosen)
     rows, suppressed = con.execute("SELECT count(*), count(*) FILTER (WHERE suppressed) "
                                    "FROM mart.indicator_values").fetchall()[0]
-    return ComputeReport(len(chosen), skipped, int(rows), int(suppressed))
+    return ComputeReport(len(chosen), skipped, int(rows), int(suppressed),
+                         unknown_warnings(con, catalogue, manifest.max_unknown_percent))
 
 
 ORDER = ("k.ord, v.indicator_id, CASE v.area_level WHEN 'district' THEN 0 WHEN 'sector' THEN 1 ELSE 2 END, "

@@ -262,9 +262,11 @@ def _none_with_other(values: pd.Series) -> pd.Series:
 
 
 def _valid_date(values: pd.Series) -> pd.Series:
-    """A YYYY-MM-DD that is a real day (2025-02-30 is not)."""
+    """A YYYY-MM-DD that is a real day (2025-02-30 is not: Arrow's strptime rolls it over to 2025-03-02, so the
+    parsed day is written back and must give the same text)."""
     text = _arrow(values)
-    real = pc.is_valid(pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True))
+    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    real = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text), False)
     shaped = pc.fill_null(pc.match_substring_regex(text, PATTERNS["date"]), False)
     return pd.Series(pc.or_(real, pc.invert(shaped)).to_numpy(zero_copy_only=False), index=values.index)
 

@@ -93,3 +93,10 @@ def test_children_under_five(tmp_path: Path, form: FormSpec, rules: Rules) -> No
     assert ("uuid:h1/member[3]", "VAL_107", "warning", "birth_date") in found  # 2020-01-01 is 5 years at 2025-09-15
     # 125 cm at 40 months: median ~98, SD ~3.9 -> +7 SD (rough WHO screen), flagged, not dropped
     assert ("uuid:h1/member[4]", "VAL_108", "warning", "height_cm") in found
+
+
+def test_a_day_that_does_not_exist_is_not_a_date(tmp_path: Path, form: FormSpec, rules: Rules) -> None:
+    # 2022-02-30 and 2022-04-31 do not exist (Arrow's strptime would roll them over to March 2 and May 1)
+    for n, born in enumerate(("2022-02-30", "2022-04-31")):
+        found = _issues(tmp_path / str(n), form, rules, [household("uuid:h1", [{}, {**CHILD, "birth_date": born}])])
+        assert ("uuid:h1/member[2]", "VAL_001", "warning", "birth_date") in found
