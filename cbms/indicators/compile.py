@@ -38,17 +38,22 @@ def create_units(con: duckdb.DuckDBPyConnection, units: Mapping[str, str], weigh
 
 
 def unit_select(indicator: Indicator) -> str:
-    """Per unit of the indicator's universe: geography, its breakdowns, weight, known, numerator, denominator."""
+    """Per unit of the indicator's universe: geography, its breakdowns, weight, known, numerator, denominator.
+
+    The universe is three-valued (INDICATORS.md, "Universes defined by an item"): a unit known to be in it
+    counts in n when its items are known, else in n_missing; a unit whose membership cannot be decided (the
+    universe is NULL: an item it reads is empty) counts in n_missing; a unit known to be outside counts nowhere.
+    """
     parts = [f"'{indicator.id}' AS indicator_id", "CAST(district AS VARCHAR) AS district",
              "CAST(sector AS VARCHAR) AS sector", "CAST(grupo AS VARCHAR) AS grupo"]
     parts += [f"CAST({b} AS VARCHAR) AS {b}" if b in indicator.breakdowns else f"CAST(NULL AS VARCHAR) AS {b}"
               for b in BREAKDOWNS]
-    known = f"coalesce(({indicator.known_sql}), FALSE)"
+    universe = f"({indicator.universe})"
+    known = f"(coalesce({universe}, FALSE) AND coalesce(({indicator.known_sql}), FALSE))"
     parts += ["CAST(weight AS DOUBLE) AS weight", f"{known} AS known",
               f"CASE WHEN {known} THEN CAST(({indicator.numerator}) AS DOUBLE) END AS num",
               f"CASE WHEN {known} THEN CAST(({indicator.denominator}) AS DOUBLE) END AS den"]
-    return (f"SELECT {', '.join(parts)} FROM {quote(indicator.unit)} "
-            f"WHERE coalesce(({indicator.universe}), FALSE)")
+    return f"SELECT {', '.join(parts)} FROM {quote(indicator.unit)} WHERE {universe} IS NOT FALSE"
 
 
 def _empty_clean(con: duckdb.DuckDBPyConnection, form: FormSpec) -> None:
