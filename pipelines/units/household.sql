@@ -15,7 +15,10 @@ roster AS (
            -- y is unknown when an economic member aged 14+ (or of unknown age) has an income item empty
            bool_or(economic AND coalesce(age, 99) >= 14 AND (income_labour IS NULL OR income_other IS NULL))
                AS income_gap,
-           bool_or(sex = 'female' AND relationship IN ('head', 'spouse')) AS woman_head_or_spouse,
+           -- undecided (NULL) when no woman is found but a head or spouse has no sex: GEN_06's n_missing
+           CASE WHEN bool_or(sex = 'female' AND relationship IN ('head', 'spouse')) THEN TRUE
+                WHEN bool_or(sex IS NULL AND relationship IN ('head', 'spouse')) THEN NULL
+                ELSE FALSE END AS woman_head_or_spouse,
            -- MPI, education: decided from the members whose items are known
            bool_or(years_schooling >= 6) FILTER (WHERE age >= 10) AS someone_6_years,
            count(years_schooling) FILTER (WHERE age >= 10) AS schooling_known,
