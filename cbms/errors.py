@@ -272,6 +272,13 @@ ING_013 = Detail(
     "'{path}': el archivo de repetición '{name}' no corresponde a ningún grupo repetido del formulario.",
     "'{path}': repeat file '{name}' matches no repeat group of the form.",
 )
+ING_030 = Detail(
+    "ING_030",
+    "'{path}' es una exportación CSV de KoBoToolbox, que trae solo la hoja principal; el formulario tiene grupos "
+    "repetidos ({repeats}) que no vienen en ella. Exporte en XLSX o descargue con `cbms pull --kobo`.",
+    "'{path}' is a KoBoToolbox CSV export, which carries the main sheet only; the form has repeat groups "
+    "({repeats}) that it does not carry. Export as XLSX or download with `cbms pull --kobo`.",
+)
 
 # --- the database --------------------------------------------------------------------------------------
 DB_001 = Detail(
@@ -407,9 +414,9 @@ VAL_009 = Detail(
 VAL_010 = Detail(
     "VAL_010",
     "La versión '{version}' del formulario no tiene archivo registrado: sus {count} envío(s) se juzgan con las "
-    "reglas de la versión más cercana, '{judge}'.",
+    "reglas de la versión '{judge}' (la más cercana en número; la actual si las versiones no son números).",
     "Form version '{version}' has no registered form file: its {count} submission(s) are judged by the rules "
-    "of the nearest version, '{judge}'.",
+    "of version '{judge}' (the nearest in number; the current one when versions are not numbers).",
 )
 VAL_011 = Detail(
     "VAL_011",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import tempfile
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cbms.errors import (
     CHK_001,
@@ -35,6 +36,10 @@ from cbms.form.read import convert_form, pyxform_location, spec_from_pyxform
 from cbms.form.sheets import Sheet, read_sheets
 from cbms.form.spec import FormSpec
 
+if TYPE_CHECKING:
+    from pyxform.xls2xform import ConvertResult
+
+PYXFORM_ROUNDS = 25  # pyxform reads a form once per fault it reports
 Severity = Literal["error", "warning"]
 TEXT_COLUMNS = ("label", "hint", "required_message")  # constraint messages: CHK_013
 REQUIRED_LANGUAGES = {"es": "Español (es)", "en": "English (en)"}
@@ -66,15 +71,9 @@ def check_form(path: Path | str, validate: bool = True, core: bool = True) -> li
     sheets = read_sheets(path)
     findings: list[Finding] = []
     spec: FormSpec | None = None
-    try:
-        result = convert_form(path)
-    except CbmsError as exc:
-        reason = str(exc.context.get("reason", exc))
-        sheet, row = pyxform_location(reason)
-        if row is None:
-            sheet, row = _locate_quoted(reason, sheets) or (sheet, row)
-        findings.append(Finding(CHK_009, sheet, row, {"reason": reason}))
-    else:
+    refusals, result = _pyxform_refusals(path, sheets)
+    findings += refusals
+    if result is not None:
         spec = spec_from_pyxform(result._pyxform or {}, sheets.get("survey"))
         findings += _exclusive_none_findings(spec)
         findings += [Finding(CHK_014, None, None, {"reason": " ".join(w.split())}, "warning")
@@ -88,6 +87,46 @@ def check_form(path: Path | str, validate: bool = True, core: bool = True) -> li
         if spec is not None:
             findings += _core_findings(spec, load_core())
     return findings
+
+
+def _pyxform_refusals(path: Path, sheets: Mapping[str, Sheet]) -> tuple[list[Finding], ConvertResult | None]:
+    """Every fault pyxform finds, not only the first: pyxform stops at one, so the row it names is emptied in a
+    copy and the copy read again, until it passes, names no row, or PYXFORM_ROUNDS are done. The result of
+    pyxform when the form itself passed."""
+    findings: list[Finding] = []
+    seen: set[tuple[str, int]] = set()
+    current = path
+    with tempfile.TemporaryDirectory(prefix="cbms-check-") as work:
+        for round_ in range(PYXFORM_ROUNDS):
+            try:
+                result = convert_form(current)
+            except CbmsError as exc:
+                reason = str(exc.context.get("reason", exc))
+                sheet, row = pyxform_location(reason)
+                if row is None:
+                    sheet, row = _locate_quoted(reason, sheets) or (sheet, row)
+                findings.append(Finding(CHK_009, sheet, row, {"reason": reason}))
+                if sheet is None or row is None or (sheet, row) in seen or path.suffix.lower() != ".xlsx":
+                    break
+                seen.add((sheet, row))
+                current = _without_row(current, sheet, row, Path(work) / f"round{round_}.xlsx")
+                continue
+            return findings, (result if not findings else None)
+    return findings, None
+
+
+def _without_row(source: Path, sheet: str, row: int, target: Path) -> Path:
+    """A copy of the workbook with one row's cells emptied (the rows below keep their numbers)."""
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # openpyxl: dropped Excel extensions
+        book = load_workbook(source)
+    name = next(n for n in book.sheetnames if n.strip().lower() == sheet)
+    for cell in book[name][row]:
+        cell.value = None
+    book.save(target)
+    return target
 
 
 def _locate_quoted(message: str, sheets: Mapping[str, Sheet]) -> tuple[str, int] | None:

@@ -60,6 +60,8 @@ def read_kobo_asset(path: Path | str) -> FormSpec:
     settings = dict(content.get("settings") or {})
     settings.setdefault("form_id", str(asset.get("uid") or path.stem))
     settings.setdefault("form_title", str(asset.get("name") or settings["form_id"]))
+    if asset.get("version_id"):  # KoBo stamps each submission's `__version__` with the deployed version's uid
+        settings["version"] = str(asset["version_id"])
     workbook = {
         "survey": [_row(r, translations, translated) for r in content.get("survey", [])],
         "choices": [_row(r, translations, translated) for r in content.get("choices", [])],

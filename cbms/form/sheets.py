@@ -12,6 +12,7 @@ from cbms.errors import FORM_001, FORM_002, FORM_007, FORM_009, FORM_010, CbmsEr
 
 # An XLSForm of a few thousand rows is well under 20 MB once unzipped; a zip bomb is far above.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old Excel format (.xls), which pyxform also reads
 SHEETS = ("survey", "choices", "settings")
 
 
@@ -36,10 +37,20 @@ class Sheet:
     rows: tuple[Row, ...]
 
 
+def is_xls(path: Path) -> bool:
+    """An .xls workbook (OLE2 compound file), not a zipped .xlsx."""
+    with path.open("rb") as handle:
+        return handle.read(len(OLE2)) == OLE2
+
+
 def check_archive(path: Path) -> None:
-    """Refuse a missing file, a file that is not a zip, or a zip whose content is too large to open."""
+    """Refuse a missing file, a file that is not a zip (or an .xls), or a zip too large to open."""
     if not path.is_file():
         raise CbmsError(FORM_001, path=path)
+    if is_xls(path):  # not compressed: its size on disk is what is read
+        if path.stat().st_size > MAX_UNCOMPRESSED_BYTES:
+            raise CbmsError(FORM_007, path=path, size=path.stat().st_size, limit=MAX_UNCOMPRESSED_BYTES)
+        return
     if not zipfile.is_zipfile(path):
         raise CbmsError(FORM_009, path=path)
     try:
@@ -60,8 +71,10 @@ def _text(value: object) -> str:
 
 
 def read_sheets(path: Path) -> dict[str, Sheet]:
-    """The survey, choices and settings sheets (those present) of an .xlsx XLSForm."""
+    """The survey, choices and settings sheets (those present) of an .xlsx or .xls XLSForm."""
     check_archive(path)
+    if is_xls(path):
+        return _read_xls(path)
     with warnings.catch_warnings():
         # openpyxl warns about Excel extensions it drops (data validation, formatting): harmless here
         warnings.simplefilter("ignore", UserWarning)
@@ -88,6 +101,21 @@ def _read_workbook(path: Path) -> dict[str, Sheet]:
         return sheets
     finally:
         workbook.close()
+
+
+def _read_xls(path: Path) -> dict[str, Sheet]:
+    """An .xls XLSForm's sheets, through calamine (openpyxl reads .xlsx only)."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = {name.strip().lower(): name for name in workbook.sheet_names}
+        if "survey" not in names:
+            raise CbmsError(FORM_010, path=path)
+        return {wanted: _read_sheet(wanted, workbook.get_sheet_by_name(names[wanted]).to_python(
+            skip_empty_area=False)) for wanted in SHEETS if wanted in names}
+    except CalamineError as exc:
+        raise CbmsError(FORM_002, path=path, reason=str(exc)) from exc
 
 
 def _header(value: object) -> str:

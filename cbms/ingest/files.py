@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ class Bundle:
     """The files of one export, as bytes by name, with where they came from."""
 
     path: Path
-    format: str  # odk-csv | odk-odata | kobo-json | kobo-xlsx
+    format: str  # odk-csv | odk-odata | kobo-json | kobo-xlsx | kobo-csv
     files: dict[str, bytes]
     sources: tuple[SourceFile, ...]
 
@@ -119,6 +120,14 @@ def _json_kind(value: Any) -> str | None:
     return None
 
 
+def _csv_kind(data: bytes) -> str:
+    """KoBo's CSV export names `_uuid` and no `KEY` in its header; Central's names `KEY`."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    end = data.find(b"\n")
+    header = {c.strip(b'"\r ') for c in re.split(rb"[;,]", data[: end if end >= 0 else len(data)])}
+    return "kobo-csv" if b"_uuid" in header and b"KEY" not in header else "odk-csv"
+
+
 def _detect(path: Path, files: dict[str, bytes]) -> str:
     """The one format of all the files (big JSON pages are recognised by their head; the reader parses
     each page once and refuses one that is not what its head said)."""
@@ -138,7 +147,7 @@ def _detect(path: Path, files: dict[str, bytes]) -> str:
             if kind != "kobo-asset":
                 kinds.add(kind)
         elif name.lower().endswith(".csv") or b"," in data[:4096] or b";" in data[:4096]:
-            kinds.add("odk-csv")
+            kinds.add(_csv_kind(data))
         else:
             raise CbmsError(ING_003, path=path, reason=f"{name}: ni CSV ni JSON / neither CSV nor JSON")
     if len(kinds) != 1:

@@ -16,13 +16,14 @@ Reader = Callable[[Bundle, FormSpec], Export]
 
 
 def _readers() -> dict[str, Reader]:
+    from cbms.ingest.kobo_csv import read_kobo_csv
     from cbms.ingest.kobo_json import read_kobo_json
     from cbms.ingest.kobo_xlsx import read_kobo_xlsx
     from cbms.ingest.odk_csv import read_central_csv
     from cbms.ingest.odk_odata import read_central_odata
 
     return {"odk-csv": read_central_csv, "odk-odata": read_central_odata,
-            "kobo-json": read_kobo_json, "kobo-xlsx": read_kobo_xlsx}
+            "kobo-json": read_kobo_json, "kobo-xlsx": read_kobo_xlsx, "kobo-csv": read_kobo_csv}
 
 
 def read_export(path: Path | str, form: FormSpec) -> Export:

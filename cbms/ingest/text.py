@@ -76,10 +76,12 @@ def _parse(data: bytes, delimiter: str, header: tuple[str, ...], newlines_in_val
 
 
 def unique_names(header: list[str]) -> list[str]:
-    """Column names made unique the way a spreadsheet reader would: the second `x` becomes `x~1`."""
+    """Column names made unique the way a spreadsheet reader would: the second `x` becomes `x~1`; a blank one
+    (pandas and R write the row index under an empty header) is named by its position, `_unnamed_1`."""
     seen: dict[str, int] = {}
     out = []
-    for column in header:
+    for position, name in enumerate(header, start=1):
+        column = name if name.strip() else f"_unnamed_{position}"
         seen[column] = seen.get(column, 0) + 1
         out.append(column if seen[column] == 1 else f"{column}~{seen[column] - 1}")
     return out

@@ -5,7 +5,6 @@ applied to those submissions and is reported once, so it never empties an answer
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -48,23 +47,22 @@ class Judging:
     notes: tuple[Notice, ...]
 
 
-def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that orders '2025-9' before '2025-10' and numbers before words."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.findall(r"\d+|\D+", text))
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def nearest(version: str, known: list[str]) -> str | None:
-    """The registered version nearest to one that has no form: by numeric distance when all are numbers
-    (ties go to the earlier), else the latest one sorting before it, else the first after it."""
-    if not known:
+    """The registered version nearest to one that has no form, when versions are numbers (ODK's yyyymmddNN
+    convention): by numeric distance, ties to the earlier. Opaque ids (KoBo's `vLRmZ...`) have no distance:
+    None, and the round's current form judges."""
+    target = _number(version)
+    numbers = {k: n for k in known if (n := _number(k)) is not None}
+    if target is None or not numbers:
         return None
-    try:
-        target, numbers = float(version), {k: float(k) for k in known}
-    except ValueError:
-        ordered = sorted(known, key=_natural)
-        before = [k for k in ordered if _natural(k) <= _natural(version)]
-        return before[-1] if before else ordered[0]
-    return min(known, key=lambda k: (abs(numbers[k] - target), numbers[k]))
+    return min(numbers, key=lambda k: (abs(numbers[k] - target), numbers[k]))
 
 
 def _questions(current: FormSpec, judge: FormSpec) -> dict[tuple[str, str], Question]:
@@ -112,7 +110,7 @@ def judge_submissions(con: duckdb.DuckDBPyConnection, form: FormSpec) -> Judging
     forms = registered_forms(con, form.form_id)
     combos = con.execute(f"SELECT {FORM_VERSION}, {ABSENT}, count(*) FROM raw.{quote(ROOT)} "
                          f"GROUP BY ALL ORDER BY ALL NULLS FIRST").fetchall()
-    known = sorted((v for v in forms if v is not None), key=_natural)
+    known = sorted(v for v in forms if v is not None)
     chosen: dict[str | None, tuple[FormSpec, bool]] = {}
     notes: list[Notice] = []
     for version in dict.fromkeys(v for v, _, _ in combos):

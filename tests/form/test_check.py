@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -166,3 +168,36 @@ def test_cli_lists_every_finding_then_exits_1(md_form: Callable[[str], Path],
     assert lines[0].startswith("✗ hoja survey, fila 2: [CHK_006]")
     assert any("fila 3: [CHK_013]" in line for line in lines)
     assert lines[-1].startswith("✗ [FORM_006]") and "4 problema(s)" in lines[-1]
+
+
+def test_every_fault_pyxform_finds_is_listed(md_form: Callable[[str], Path]) -> None:
+    """pyxform stops at its first fault; check lists each of them, located, one per line (rows read by eye)."""
+    path = md_form(_form(
+        "|        | integer | rooms | Cuartos | Rooms |  |  |  |\n"
+        "|        | integer | rooms | Cuartos 2 | Rooms 2 |  |  |  |\n"
+        "|        | select_one nolist | tenure | Tenencia | Tenure |  |  |  |\n"
+        "|        | begin_group | g | Grupo | Group |  |  |  |",
+        "| choices |\n|  | list_name | name | label::Español (es) | label::English (en) |\n"
+        "|  | yn | yes | Sí | Yes |\n|  | yn | yes | Sí otra vez | Yes again |\n"))
+    refusals = [(f.sheet, f.row) for f in _check(path) if f.detail.code == "CHK_009"]
+    # choices row 3: a repeated choice; survey row 3: a repeated name; row 4: an undefined list;
+    # row 5: a group never closed
+    assert refusals == [("choices", 3), ("survey", 3), ("survey", 4), ("survey", 5)]
+    lines = [f.message("en") for f in _check(path) if f.detail.code == "CHK_009"]
+    assert all("\n" not in line for line in lines)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_an_xls_form_is_read_like_its_xlsx(tmp_path: Path) -> None:
+    """The shipped form saved as .xls by LibreOffice: pyxform reads .xls, so does cbms (calamine for the sheets)."""
+    from cbms.form import read_form
+    from tests.conftest import FORM
+
+    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(FORM)],
+                   check=True, capture_output=True, timeout=300)
+    xls = tmp_path / "cbms_grb_hogar.xls"
+    old, new = read_form(xls), read_form(FORM)
+    assert (old.form_id, old.version, old.questions, old.choices) == (new.form_id, new.version, new.questions,
+                                                                       new.choices)
+    assert [f.message("en") for f in check_form(xls, validate=False) if f.severity == "error"] == []

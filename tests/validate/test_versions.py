@@ -100,7 +100,8 @@ def test_an_unregistered_older_version_keeps_deaths_it_did_not_gate(tmp_path: Pa
     assert _deaths(con) == ALL_DEATHS
     assert not {i for i in _issues(con) if i[0].startswith(("uuid:h1/death", "uuid:h2/death"))}
     assert notes[0] == (f"[VAL_010] Form version '{OLD}' has no registered form file: its 2 submission(s) are "
-                        f"judged by the rules of the nearest version, '{form.version}'.")
+                        f"judged by the rules of version '{form.version}' (the nearest in number; the current one "
+                        "when versions are not numbers).")
     assert (f"[VAL_011] Version '{OLD}': rule VAL_006 of 'death_age' was not applied to 3 row(s) because it "
             "reads 'any_death', which those submissions do not carry; no answer was emptied by it.") in notes
     # said once per (version, rule, question), never once per row
@@ -199,3 +200,16 @@ def test_a_question_missing_from_the_export_is_never_required(tmp_path: Path, fo
     assert _issues(con, "hunger") == set()
     assert (f"[VAL_011] Version '{form.version}': rule VAL_004 of 'hunger' was not applied to 2 row(s) because "
             "it reads 'hunger', which those submissions do not carry; no answer was emptied by it.") in notes
+
+
+@pytest.mark.parametrize(("version", "known", "expected"), [
+    ("2024060101", ["2024010101", "2026112301"], "2024010101"),  # 50,000 apart against 2,052,200
+    ("2025060101", ["2024060101", "2026060101"], "2024060101"),  # equally far: the earlier
+    ("7", ["3", "12", "vAbC"], "3"),  # |7-3| = 4 < |7-12| = 5; the opaque id has no distance
+    ("vLRmZbNfdg3ccREn3GBrhz", ["2026112301"], None),  # KoBo's opaque ids: the current form judges
+    ("12", [], None),
+])
+def test_the_nearest_registered_version(version: str, known: list[str], expected: str | None) -> None:
+    from cbms.validate.versions import nearest
+
+    assert nearest(version, known) == expected
