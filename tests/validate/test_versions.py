@@ -213,3 +213,18 @@ def test_the_nearest_registered_version(version: str, known: list[str], expected
     from cbms.validate.versions import nearest
 
     assert nearest(version, known) == expected
+
+
+def test_an_audit_reading_a_question_the_export_lacks_is_not_applied(tmp_path: Path, form: FormSpec,
+                                                                     rules: Rules) -> None:
+    """VAL_106 (a child under 5 without a birth date) reads `birth_date`: an export without that column would
+    otherwise flag every child; it is said once instead."""
+    con, notes = _validate(tmp_path, form, rules, _census(str(form.version), any_death="yes"), drop=("birth_date",))
+    assert {i for i in _issues(con) if i[1] == "VAL_106"} == set()
+    assert any(n.startswith(f"[VAL_011] Version '{form.version}': rule VAL_106 of 'birth_date' was not applied "
+                            "to 1 row(s) because it reads 'birth_date'") for n in notes)
+    # the same export with the column: the child without a birth date is flagged
+    census = _census(str(form.version), any_death="yes")
+    census[0][1][1]["birth_date"] = ""
+    con, _ = _validate(tmp_path / "with", form, rules, census)
+    assert ("uuid:h1/member[2]", "VAL_106", "birth_date") in _issues(con)
