@@ -513,6 +513,13 @@ IND_013 = Detail(
     "La unidad '{unit}' ({path}) no corre: {reason}",
     "Unit '{unit}' ({path}) does not run: {reason}",
 )
+IND_015 = Detail(
+    "IND_015",
+    "{where}: la SQL compara '{column}' con '{code}', que no es una opción de su lista ({options}){hint_es}; "
+    "esa comparación nunca sería cierta",
+    "{where}: the SQL compares '{column}' with '{code}', which is not an option of its list ({options}){hint_en}; "
+    "that comparison could never hold",
+)
 IND_014 = Detail(
     "IND_014",
     "{indicator}: el {percent} % de su universo en el distrito no tiene dato ({missing} de {total}; umbral "

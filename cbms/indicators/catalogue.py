@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ from cbms.errors import (
     IND_010,
     IND_011,
     CbmsError,
-    Detail,
     Lang,
+    Notice,
 )
 from cbms.form.spec import FormSpec
 
@@ -101,18 +101,6 @@ class Catalogue:
         return next(i for i in self.indicators if i.id == indicator_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A located problem in the declarations."""
-
-    detail: Detail
-    context: Mapping[str, object] = field(default_factory=dict)
-
-    def message(self, lang: Lang = "es") -> str:
-        """The message in a language."""
-        return self.detail.format(lang, **self.context)
-
-
 def _hint(word: str, options: tuple[str, ...] | list[str]) -> dict[str, str]:
     close = difflib.get_close_matches(word, list(options), n=1)
     return {"hint_es": f" (¿quiso decir '{close[0]}'?)" if close else "",
@@ -132,11 +120,11 @@ def load_units(folder: Path = PIPELINES) -> dict[str, str]:
     return {name: (folder / "units" / file).read_text(encoding="utf-8") for name, file in units.items()}
 
 
-def _texts(value: Any, key: str, where: str, problems: list[Problem]) -> tuple[str, str]:
+def _texts(value: Any, key: str, where: str, problems: list[Notice]) -> tuple[str, str]:
     texts = value if isinstance(value, dict) else {}
     for lang in ("es", "en"):
         if not str(texts.get(lang, "")).strip():
-            problems.append(Problem(IND_011, {"where": where, "key": key, "lang": lang}))
+            problems.append(Notice(IND_011, {"where": where, "key": key, "lang": lang}))
     return str(texts.get("es", "")), str(texts.get("en", ""))
 
 
@@ -148,7 +136,7 @@ def _line_of(text: str, key: str) -> int:
 
 
 def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions, units: Mapping[str, str],
-              problems: list[Problem]) -> Indicator | None:
+              problems: list[Notice]) -> Indicator | None:
     text = path.read_text(encoding="utf-8")
     name = path.relative_to(folder.parent) if folder.parent in path.parents else path
 
@@ -158,45 +146,45 @@ def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions,
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        problems.append(Problem(IND_009, {"where": where(), "reason": " ".join(str(exc).split())}))
+        problems.append(Notice(IND_009, {"where": where(), "reason": " ".join(str(exc).split())}))
         return None
     if not isinstance(data, dict):
-        problems.append(Problem(IND_009, {"where": where(), "reason": "no es un mapa / not a mapping"}))
+        problems.append(Notice(IND_009, {"where": where(), "reason": "no es un mapa / not a mapping"}))
         return None
     before = len(problems)
     for key in data:
         if key not in KEYS:
-            problems.append(Problem(IND_001, {"where": where(key), "key": key, **_hint(key, KEYS)}))
+            problems.append(Notice(IND_001, {"where": where(key), "key": key, **_hint(key, KEYS)}))
     for key in REQUIRED:
         if key not in data:
-            problems.append(Problem(IND_002, {"where": where(), "key": key}))
+            problems.append(Notice(IND_002, {"where": where(), "key": key}))
     if len(problems) > before:
         return None
     if str(data["id"]) != path.stem:
-        problems.append(Problem(IND_008, {"where": where("id"), "file": path.name, "id": data["id"]}))
+        problems.append(Notice(IND_008, {"where": where("id"), "file": path.name, "id": data["id"]}))
     choices = {"unit": tuple(units), "value": VALUES, "domain": tuple(dims.domains)}
     for key, options in choices.items():
         if str(data[key]) not in options:
-            problems.append(Problem(IND_006, {"where": where(key), "key": key, "value": data[key],
+            problems.append(Notice(IND_006, {"where": where(key), "key": key, "value": data[key],
                                               "options": ", ".join(options), **_hint(str(data[key]), options)}))
     breakdowns = tuple(str(b) for b in data.get("breakdowns", []) or [])
     for b in breakdowns:
         if b not in dims.breakdowns:
-            problems.append(Problem(IND_006, {"where": where("breakdowns"), "key": "breakdowns", "value": b,
+            problems.append(Notice(IND_006, {"where": where("breakdowns"), "key": "breakdowns", "value": b,
                                               "options": ", ".join(dims.breakdowns),
                                               **_hint(b, tuple(dims.breakdowns))}))
     if data["unit"] == "person" and "sex" not in breakdowns:
-        problems.append(Problem(IND_005, {"where": where("breakdowns")}))
+        problems.append(Notice(IND_005, {"where": where("breakdowns")}))
     items = tuple(str(i) for i in data.get("items", []) or [])
     if form is not None:
         names = tuple(q.name for q in form.questions)
         for item in items:
             if item not in names:
-                problems.append(Problem(IND_004, {"where": where("items"), "item": item, "form": form.form_id,
+                problems.append(Notice(IND_004, {"where": where("items"), "item": item, "form": form.form_id,
                                                   **_hint(item, names)}))
     for need in data.get("needs", []) or []:
         if need not in PARAMS:
-            problems.append(Problem(IND_006, {"where": where("needs"), "key": "needs", "value": need,
+            problems.append(Notice(IND_006, {"where": where("needs"), "key": "needs", "value": need,
                                               "options": ", ".join(PARAMS), **_hint(str(need), PARAMS)}))
     name_es, name_en = _texts(data["name"], "name", where("name"), problems)
     def_es, def_en = _texts(data["definition"], "definition", where("definition"), problems)
@@ -214,7 +202,7 @@ def load_catalogue(form: FormSpec | None = None, folder: Path = PIPELINES) -> Ca
     """Read every declaration and check them all; raise one CbmsError listing every problem."""
     from cbms.indicators.compile import check_sql
 
-    problems: list[Problem] = []
+    problems: list[Notice] = []
     dims = load_dimensions(folder)
     units = load_units(folder)
     indicators: list[Indicator] = []
@@ -224,7 +212,7 @@ def load_catalogue(form: FormSpec | None = None, folder: Path = PIPELINES) -> Ca
         if indicator is None:
             continue
         if indicator.id in seen:
-            problems.append(Problem(IND_003, {"where": indicator.where, "id": indicator.id,
+            problems.append(Notice(IND_003, {"where": indicator.where, "id": indicator.id,
                                               "other": seen[indicator.id]}))
             continue
         seen[indicator.id] = indicator.where

@@ -8,9 +8,10 @@ from collections.abc import Mapping
 import duckdb
 import jinja2
 
-from cbms.errors import IND_007, IND_013
+from cbms.errors import IND_007, IND_013, Notice
 from cbms.form.spec import FormSpec
-from cbms.indicators.catalogue import Catalogue, Indicator, Problem
+from cbms.indicators.catalogue import Catalogue, Indicator
+from cbms.indicators.codes import choice_lists, unknown_codes
 
 BREAKDOWNS = ("sex", "head_sex", "age_group")
 HAZ_DDL = "CREATE OR REPLACE TEMP TABLE haz (_row_key VARCHAR, age_days BIGINT, haz DOUBLE)"
@@ -72,10 +73,10 @@ def _empty_clean(con: duckdb.DuckDBPyConnection, form: FormSpec) -> None:
                     f"({typed_select(form, level, f'raw.{quote(level)}')}) LIMIT 0")
 
 
-def check_sql(catalogue: Catalogue, form: FormSpec) -> list[Problem]:
+def check_sql(catalogue: Catalogue, form: FormSpec) -> list[Notice]:
     """Run every unit view and indicator SELECT on empty tables: what does not bind is reported, located."""
     con = duckdb.connect()
-    problems: list[Problem] = []
+    problems: list[Notice] = []
     try:
         _empty_clean(con, form)
         con.execute(PARAMS_DDL)
@@ -84,16 +85,21 @@ def check_sql(catalogue: Catalogue, form: FormSpec) -> list[Problem]:
             try:
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(name)} AS {render_unit(template, None)}")
             except (duckdb.Error, jinja2.TemplateError) as exc:
-                problems.append(Problem(IND_013, {"unit": name, "path": catalogue.folder / "units",
+                problems.append(Notice(IND_013, {"unit": name, "path": catalogue.folder / "units",
                                                   "reason": " ".join(str(exc).split())[:400]}))
         if problems:
             return problems
+        lists = choice_lists(form)
+        for name, template in catalogue.units.items():
+            problems += unknown_codes(render_unit(template, None), f"{catalogue.folder / 'units'} ({name})", lists)
         for indicator in catalogue.indicators:
             try:
                 con.execute(f"SELECT * FROM ({unit_select(indicator)}) LIMIT 0").fetchall()
             except duckdb.Error as exc:
-                problems.append(Problem(IND_007, {"where": indicator.where, "unit": indicator.unit,
+                problems.append(Notice(IND_007, {"where": indicator.where, "unit": indicator.unit,
                                                   "reason": " ".join(str(exc).split())[:400]}))
+                continue
+            problems += unknown_codes(unit_select(indicator), indicator.where, lists)
     finally:
         con.close()
     return problems

@@ -27,8 +27,7 @@ from cbms.errors import (
     SCH_011,
     SCH_012,
     CbmsError,
-    Detail,
-    Lang,
+    Notice,
 )
 from cbms.form.spec import FormSpec
 from cbms.ingest.model import field_columns
@@ -83,18 +82,6 @@ class Rules:
         return self.severities.get((table, column, code), "warning")
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A located problem in the declarations."""
-
-    detail: Detail
-    context: Mapping[str, object]
-
-    def message(self, lang: Lang = "es") -> str:
-        """The message in the chosen language."""
-        return self.detail.format(lang, **self.context)
-
-
 def _hint(key: str, allowed: tuple[str, ...]) -> dict[str, str]:
     close = difflib.get_close_matches(key, allowed, n=1)
     return {"hint_es": f" (¿quiso decir '{close[0]}'?)" if close else "",
@@ -138,7 +125,7 @@ def _empty_stage(form: FormSpec) -> duckdb.DuckDBPyConnection:
 
 def load_rules(form: FormSpec, folder: Path = SCHEMAS) -> Rules:
     """Read every rules file; raise one CbmsError listing every problem found, located."""
-    problems: list[Problem] = []
+    problems: list[Notice] = []
     audits: list[Audit] = []
     severities: dict[tuple[str, str, str], Severity] = {}
     ranges: dict[tuple[str, str], Range] = {}
@@ -156,7 +143,7 @@ def load_rules(form: FormSpec, folder: Path = SCHEMAS) -> Rules:
 
 
 def _load_file(path: Path, folder: Path, levels: Mapping[str, tuple[str, ...]], con: duckdb.DuckDBPyConnection,
-               problems: list[Problem], audits: list[Audit], severities: dict[tuple[str, str, str], Severity],
+               problems: list[Notice], audits: list[Audit], severities: dict[tuple[str, str, str], Severity],
                seen: dict[str, str], ranges: dict[tuple[str, str], Range]) -> None:
     def where(node: yaml.Node | None) -> str:
         return f"{path.relative_to(folder.parent) if folder.parent in path.parents else path}:{_line(node)}"
@@ -165,39 +152,39 @@ def _load_file(path: Path, folder: Path, levels: Mapping[str, tuple[str, ...]], 
         root = yaml.compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(SCH_009, {"where": f"{path}:{mark.line + 1 if mark else 1}",
+        problems.append(Notice(SCH_009, {"where": f"{path}:{mark.line + 1 if mark else 1}",
                                           "reason": " ".join(str(exc).split())}))
         return
     top = _nodes(root)
     for key, node in _keys(root).items():
         if key not in FILE_KEYS:
-            problems.append(Problem(SCH_001, {"where": where(node), "key": key, **_hint(key, FILE_KEYS)}))
+            problems.append(Notice(SCH_001, {"where": where(node), "key": key, **_hint(key, FILE_KEYS)}))
     if "table" not in top:
-        problems.append(Problem(SCH_002, {"where": where(root), "key": "table"}))
+        problems.append(Notice(SCH_002, {"where": where(root), "key": "table"}))
         return
     table = str(top["table"].value)
     if table not in levels:
-        problems.append(Problem(SCH_007, {"where": where(top["table"]), "table": table,
+        problems.append(Notice(SCH_007, {"where": where(top["table"]), "table": table,
                                           "tables": ", ".join(levels)}))
         return
     for column_node, codes in (top["columns"].value if "columns" in top else []):
         column = str(column_node.value)
         if column not in levels[table]:
-            problems.append(Problem(SCH_008, {"where": where(column_node), "column": column, "table": table}))
+            problems.append(Notice(SCH_008, {"where": where(column_node), "column": column, "table": table}))
             continue
         for code_node, severity_node in (codes.value if isinstance(codes, yaml.MappingNode) else []):
             code, severity = str(code_node.value), str(severity_node.value)
             if code not in FORM_RULES:
-                problems.append(Problem(SCH_001, {"where": where(code_node), "key": code,
+                problems.append(Notice(SCH_001, {"where": where(code_node), "key": code,
                                                   **_hint(code, FORM_RULES)}))
             elif severity not in ("error", "warning"):
-                problems.append(Problem(SCH_004, {"where": where(severity_node), "value": severity}))
+                problems.append(Notice(SCH_004, {"where": where(severity_node), "value": severity}))
             else:
                 severities[(table, column, code)] = severity  # type: ignore[assignment]
     for column_node, bounds in (top["ranges"].value if "ranges" in top else []):
         column = str(column_node.value)
         if column not in levels[table]:
-            problems.append(Problem(SCH_008, {"where": where(column_node), "column": column, "table": table}))
+            problems.append(Notice(SCH_008, {"where": where(column_node), "column": column, "table": table}))
             continue
         found = _range(bounds, where, problems)
         if found is not None:
@@ -208,12 +195,12 @@ def _load_file(path: Path, folder: Path, levels: Mapping[str, tuple[str, ...]], 
             audits.append(audit)
 
 
-def _range(node: yaml.Node, where: Any, problems: list[Problem]) -> tuple[float | None, float | None] | None:
+def _range(node: yaml.Node, where: Any, problems: list[Notice]) -> tuple[float | None, float | None] | None:
     """`{min: a, max: b}` (either may be left out) as numbers, or None after saying what is wrong."""
     before = len(problems)
     for key, key_node in _keys(node).items():
         if key not in RANGE_KEYS:
-            problems.append(Problem(SCH_001, {"where": where(key_node), "key": key, **_hint(key, RANGE_KEYS)}))
+            problems.append(Notice(SCH_001, {"where": where(key_node), "key": key, **_hint(key, RANGE_KEYS)}))
     bounds: list[float | None] = []
     for key in RANGE_KEYS:
         value = _nodes(node).get(key)
@@ -223,50 +210,50 @@ def _range(node: yaml.Node, where: Any, problems: list[Problem]) -> tuple[float 
         try:
             bounds.append(float(str(value.value)))
         except ValueError:
-            problems.append(Problem(SCH_012, {"where": where(value), "value": value.value}))
+            problems.append(Notice(SCH_012, {"where": where(value), "value": value.value}))
     if not isinstance(node, yaml.MappingNode) or not _keys(node):
-        problems.append(Problem(SCH_012, {"where": where(node), "value": getattr(node, "value", "")}))
+        problems.append(Notice(SCH_012, {"where": where(node), "value": getattr(node, "value", "")}))
     low, high = [*bounds, None, None][:2]
     if len(problems) == before and low is not None and high is not None and low > high:
-        problems.append(Problem(SCH_012, {"where": where(node), "value": f"{low:g} > {high:g}"}))
+        problems.append(Notice(SCH_012, {"where": where(node), "value": f"{low:g} > {high:g}"}))
     return (low, high) if len(problems) == before else None
 
 
 def _load_audit(item: yaml.Node, table: str, folder: Path, where: Any, con: duckdb.DuckDBPyConnection,
-                problems: list[Problem], seen: dict[str, str]) -> Audit | None:
+                problems: list[Notice], seen: dict[str, str]) -> Audit | None:
     nodes = _nodes(item)
     before = len(problems)
     for key, node in _keys(item).items():
         if key not in AUDIT_KEYS:
-            problems.append(Problem(SCH_001, {"where": where(node), "key": key, **_hint(key, AUDIT_KEYS)}))
+            problems.append(Notice(SCH_001, {"where": where(node), "key": key, **_hint(key, AUDIT_KEYS)}))
     for key in REQUIRED_AUDIT_KEYS:
         if key not in nodes:
-            problems.append(Problem(SCH_002, {"where": where(item), "key": key}))
+            problems.append(Notice(SCH_002, {"where": where(item), "key": key}))
     if len(problems) > before:
         return None
     data = yaml.safe_load(yaml.serialize(item))
     code, severity = str(data["code"]), str(data["severity"])
     if code in seen:
-        problems.append(Problem(SCH_003, {"where": where(nodes["code"]), "code": code, "other": seen[code]}))
+        problems.append(Notice(SCH_003, {"where": where(nodes["code"]), "code": code, "other": seen[code]}))
     seen.setdefault(code, where(nodes["code"]))
     if severity not in ("error", "warning"):
-        problems.append(Problem(SCH_004, {"where": where(nodes["severity"]), "value": severity}))
+        problems.append(Notice(SCH_004, {"where": where(nodes["severity"]), "value": severity}))
     message = data["message"] if isinstance(data["message"], dict) else {}
     for lang in ("es", "en"):
         if not str(message.get(lang, "")).strip():
-            problems.append(Problem(SCH_002, {"where": where(nodes["message"]), "key": f"message.{lang}"}))
+            problems.append(Notice(SCH_002, {"where": where(nodes["message"]), "key": f"message.{lang}"}))
     sql_path = folder / "audits" / str(data["audit"])
     if not sql_path.is_file():
-        problems.append(Problem(SCH_005, {"where": where(nodes["audit"]), "path": sql_path}))
+        problems.append(Notice(SCH_005, {"where": where(nodes["audit"]), "path": sql_path}))
         return None
     sql = sql_path.read_text(encoding="utf-8")
     try:
         columns = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
     except duckdb.Error as exc:
-        problems.append(Problem(SCH_006, {"where": f"{sql_path}", "reason": " ".join(str(exc).split())[:400]}))
+        problems.append(Notice(SCH_006, {"where": f"{sql_path}", "reason": " ".join(str(exc).split())[:400]}))
         return None
     if not set(AUDIT_COLUMNS) <= set(columns):
-        problems.append(Problem(SCH_011, {"where": str(sql_path), "required": ", ".join(AUDIT_COLUMNS),
+        problems.append(Notice(SCH_011, {"where": str(sql_path), "required": ", ".join(AUDIT_COLUMNS),
                                           "found": ", ".join(columns)}))
     if len(problems) > before:
         return None

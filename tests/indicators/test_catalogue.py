@@ -90,3 +90,23 @@ def test_no_household_enters_the_indicators(form: FormSpec) -> None:
     with pytest.raises(CbmsError) as info:
         compute_indicators(con, load_catalogue(form), manifest_for({}))
     assert info.value.code == "IND_012"
+
+
+def test_a_choice_code_that_is_no_option_is_located(tmp_path: Path, form: FormSpec) -> None:
+    """`internet = 'si'` runs and gives 0 %: the lint names the file, the column, the code and the options."""
+    folder = tmp_path / "pipelines"
+    shutil.copytree(ROOT / "pipelines", folder)
+    declaration = folder / "indicators" / "HOU_05.yaml"
+    text = declaration.read_text(encoding="utf-8")
+    declaration.write_text(text.replace("numerator: electricity = 'no'", "numerator: electricity = 'si'"),
+                           encoding="utf-8")
+    household = folder / "units" / "household.sql"
+    household.write_text(household.read_text(encoding="utf-8").replace("'charcoal', 'wood', 'dung'",
+                                                                         "'charcoal', 'wod', 'dung'"), encoding="utf-8")
+    with pytest.raises(CbmsError) as info:
+        load_catalogue(form, folder)
+    messages = sorted(p.message("en") for p in info.value.problems)
+    assert any(m.startswith("[IND_015]") and "HOU_05.yaml" in m and "'electricity' with 'si'" in m
+               and "(yes, no)" in m for m in messages), messages
+    assert any(m.startswith("[IND_015]") and "(household)" in m and "'cooking_fuel' with 'wod'" in m
+               and "did you mean 'wood'" in m for m in messages), messages
