@@ -21,6 +21,7 @@ import pandera.pandas as pa
 
 from cbms import console
 from cbms.form import read_form
+from cbms.project import SHIPPED
 from cbms.store import connect
 from cbms.store.db import quote
 from cbms.validate.columns import ARROW_STRING, CHECKED_TYPES, PATTERNS, _codes, _column_checks, load_levels
@@ -28,7 +29,7 @@ from cbms.validate.declarations import load_rules
 from cbms.validate.stage import questions_by_column
 from cbms.validate.versions import judge_submissions
 
-FORM = Path(__file__).resolve().parents[1] / "forms" / "cbms_grb_hogar.xlsx"
+FORM = SHIPPED.forms / "cbms_grb_hogar.xlsx"
 
 
 def _direct(checks: dict[str, list[pa.Check]], frame: pd.DataFrame) -> int:

@@ -12,6 +12,7 @@ import typer
 
 from cbms import __version__, console
 from cbms.errors import CbmsError, Lang
+from cbms.project import SHIPPED
 
 HELP = (
     "cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB).\n\n"
@@ -211,7 +212,7 @@ def _load_form(form: Path):  # type: ignore[no-untyped-def]
     return open_form(form)
 
 
-DEFAULT_FORM = Path(__file__).resolve().parents[1] / "forms" / "cbms_grb_hogar.xlsx"
+DEFAULT_FORM = SHIPPED.forms / "cbms_grb_hogar.xlsx"
 
 
 @app.command("ingest")
@@ -307,7 +308,7 @@ def validate(
     from cbms.errors import DB_003, VAL_900
     from cbms.store import connect
     from cbms.store.db import check_versions, register_forms
-    from cbms.validate import validate_tables
+    from cbms.validate import load_rules, validate_tables
     from cbms.validate.outputs import ensure_out, write_issues_parquet
     from cbms.validate.supervisors import supervisor_workbook
 
@@ -321,7 +322,8 @@ def validate(
     con = connect(db)
     try:
         register_forms(con, spec.form_id, versions)
-        accounting = validate_tables(con, spec, db_path=str(db), period=round_.period if round_ else None)
+        rules = load_rules(spec, round_.project.schemas) if round_ else None
+        accounting = validate_tables(con, spec, rules, str(db), round_.period if round_ else None)
         written = [write_issues_parquet(con, out), supervisor_workbook(con, out, state.lang)]
     finally:
         con.close()
@@ -369,7 +371,7 @@ def indicators(
     from cbms.validate.outputs import ensure_out
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
-    catalogue = load_catalogue(_load_form(spec_manifest.form))
+    catalogue = load_catalogue(_load_form(spec_manifest.form), spec_manifest.project.pipelines)
     database = db or spec_manifest.db
     ensure_out(out)
     if not database.exists():
@@ -399,7 +401,7 @@ def indicators_check(manifest: ManifestOpt = None) -> None:
     from cbms.indicators import load_catalogue
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
-    catalogue = load_catalogue(_load_form(spec_manifest.form))
+    catalogue = load_catalogue(_load_form(spec_manifest.form), spec_manifest.project.pipelines)
     console.success(_say(f"Catálogo conforme: {len(catalogue.indicators)} indicadores",
                          f"Catalogue passes: {len(catalogue.indicators)} indicators"))
 

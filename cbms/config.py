@@ -1,19 +1,34 @@
 """The run manifest (one TOML per survey round) read into a frozen, typed object; every value has a default
-or a clear error, unknown keys get a "did you mean", and relative paths are relative to the manifest."""
+or a clear error, every problem is listed at once with its line and a "did you mean", and relative paths are
+relative to the manifest."""
 
 from __future__ import annotations
 
-import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cbms.errors import MAN_001, MAN_002, MAN_003, MAN_004, MAN_005, MAN_006, MAN_007, CbmsError
+from cbms.errors import (
+    MAN_001,
+    MAN_002,
+    MAN_003,
+    MAN_004,
+    MAN_005,
+    MAN_006,
+    MAN_007,
+    MAN_008,
+    CbmsError,
+    Detail,
+    Notice,
+)
+from cbms.located import did_you_mean
+from cbms.project import SHIPPED, Project
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO_MANIFEST = ROOT / "pipelines" / "ves_demo.toml"
+ROOT = SHIPPED.root
+DEMO_MANIFEST = SHIPPED.pipelines / "ves_demo.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +66,12 @@ class Manifest:
     lang: str = "es"
     formats: tuple[str, ...] = ("xlsx", "pdf", "maps")
     db: Path = field(default=ROOT / "data" / "cbms.duckdb")
+    project: Project = SHIPPED  # the analysts' folders: the shipped ones unless [project] names the round's own
 
 
 SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "round": {"id": str, "name": str, "ubigeo": str, "district": str, "period": list, "area_type": str},
+    "project": {"forms": str, "schemas": str, "pipelines": str, "reports": str},
     "form": {"path": str, "versions": list},
     "geography": {"table": str, "sectors": str, "grupos": str, "code_property": str},
     "poverty_lines": {"z_total": (int, float), "z_extreme": (int, float), "year": int, "source": str,
@@ -66,114 +83,168 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
 }
 WORDS = {str: ("un texto", "a text"), int: ("un número entero", "a whole number"),
          list: ("una lista", "a list"), (int, float): ("un número", "a number")}
+_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
 
 
-def _hint(key: str, allowed: list[str]) -> dict[str, str]:
-    close = difflib.get_close_matches(key, allowed, n=1)
-    return {"hint_es": f" (¿quiso decir '{close[0]}'?)" if close else "",
-            "hint_en": f" (did you mean '{close[0]}'?)" if close else ""}
+class _Reader:
+    """Collects the manifest's problems, each located at the line of its key (tomllib gives values, not lines:
+    the lines are found by reading the file's table headers and `key =` lines)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.problems: list[Notice] = []
+        self.lines: dict[str, int] = {}
+        section = ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            if table := _TABLE.match(line):
+                section = table.group(1)
+                self.lines.setdefault(section, number)
+            elif key := _KEY.match(line):
+                self.lines.setdefault(f"{section}.{key.group(1)}" if section else key.group(1), number)
+
+    def where(self, key: str) -> str:
+        """`file:line` of a key (of its section when the key is not written, of the file when neither is)."""
+        bare = re.sub(r"\[\d+\]$", "", key)  # form.versions[0] is written on the line of form.versions
+        line = self.lines.get(bare) or self.lines.get(bare.split(".")[0])
+        return f"{self.path}:{line}" if line else str(self.path)
+
+    def say(self, detail: Detail, key: str, **context: object) -> None:
+        self.problems.append(Notice(detail, {"path": self.where(key), "key": key, **context}))
 
 
-def _check(path: Path, data: dict[str, Any]) -> None:
+def _check(data: dict[str, Any], reader: _Reader) -> dict[str, dict[str, Any]]:
+    """The known sections and keys of well-typed values; everything else said (and left to its default)."""
+    kept: dict[str, dict[str, Any]] = {}
     for section, values in data.items():
         if section not in SCHEMA:
-            raise CbmsError(MAN_003, path=path, key=section, **_hint(section, list(SCHEMA)))
+            reader.say(MAN_003, section, **did_you_mean(section, list(SCHEMA)))
+            continue
         if not isinstance(values, dict):
-            raise CbmsError(MAN_004, path=path, key=section, found=values, expected_es="una tabla [sección]",
-                            expected_en="a [section] table")
+            reader.say(MAN_004, section, found=values, expected_es="una tabla [sección]",
+                       expected_en="a [section] table")
+            continue
+        kept[section] = {}
         for key, value in values.items():
             kinds = SCHEMA[section]
             if key not in kinds:
-                raise CbmsError(MAN_003, path=path, key=f"{section}.{key}", **_hint(key, list(kinds)))
+                reader.say(MAN_003, f"{section}.{key}", **did_you_mean(key, list(kinds)))
+                continue
             kind = kinds[key]
             if not isinstance(value, kind) or isinstance(value, bool):
                 es, en = WORDS.get(kind, ("otro tipo", "another type"))
-                raise CbmsError(MAN_004, path=path, key=f"{section}.{key}", found=value, expected_es=es,
-                                expected_en=en)
+                reader.say(MAN_004, f"{section}.{key}", found=value, expected_es=es, expected_en=en)
+                continue
+            kept[section][key] = value
+    return kept
 
 
-def _file(path: Path, key: str, value: str | None, must_exist: bool = True) -> Path | None:
+def _file(reader: _Reader, key: str, value: str | None, must_exist: bool = True) -> Path | None:
     if not value:
         return None
-    resolved = (path.parent / value).resolve()
+    resolved = (reader.path.parent / value).resolve()
     if must_exist and not resolved.exists():
-        raise CbmsError(MAN_006, path=path, key=key, file=value)
+        reader.say(MAN_006, key, file=value)
+        return None
     return resolved
 
 
-def _line(path: Path, lines: dict[str, Any], key: str) -> float:
-    value = lines.get(key)
+def _poverty_line(reader: _Reader, lines: dict[str, Any], key: str) -> float:
+    if key not in lines:
+        return 1.0  # MAN_007 says the lines are missing
+    value = lines[key]
     if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        raise CbmsError(MAN_005, path=path, key=f"poverty_lines.{key}", found=value)
+        reader.say(MAN_005, f"poverty_lines.{key}", found=value)
+        return 1.0
     return float(value)
 
 
-def _period(path: Path, period: Any) -> tuple[str, str] | None:
+def _period(reader: _Reader, period: Any) -> tuple[str, str] | None:
     """The round's field period: two ISO dates, the first not after the second."""
     if period is None:
         return None
     try:
         start, end = (p if isinstance(p, date) else date.fromisoformat(p) for p in period)
-        if start > end or len(period) != 2:
+        if start > end:
             raise ValueError(period)
-    except (TypeError, ValueError) as exc:
-        raise CbmsError(MAN_004, path=path, key="round.period", found=period,
-                        expected_es="dos fechas AAAA-MM-DD, la primera no posterior a la segunda",
-                        expected_en="two YYYY-MM-DD dates, the first not after the second") from exc
+    except (TypeError, ValueError):
+        reader.say(MAN_004, "round.period", found=period,
+                   expected_es="dos fechas AAAA-MM-DD, la primera no posterior a la segunda",
+                   expected_en="two YYYY-MM-DD dates, the first not after the second")
+        return None
     return start.isoformat(), end.isoformat()
 
 
+def _choice(reader: _Reader, key: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value in allowed:
+        return value
+    reader.say(MAN_004, key, found=value, expected_es=" o ".join(f"'{a}'" for a in allowed),
+               expected_en=" or ".join(f"'{a}'" for a in allowed))
+    return allowed[0]
+
+
+def _project(reader: _Reader, values: dict[str, Any]) -> Project:
+    """The analysts' folders of the round: each named one (relative to the manifest), else the shipped one."""
+    chosen = {name: _file(reader, f"project.{name}", values.get(name)) for name in ("forms", "schemas",
+                                                                                    "pipelines", "reports")}
+    return Project(root=SHIPPED.root, forms=chosen["forms"] or SHIPPED.forms,
+                   schemas=chosen["schemas"] or SHIPPED.schemas, pipelines=chosen["pipelines"] or SHIPPED.pipelines,
+                   reports=chosen["reports"] or SHIPPED.reports)
+
+
 def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
-    """Read and check a run manifest."""
+    """Read and check a run manifest: one CbmsError listing every problem, each at its line."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (FileNotFoundError, IsADirectoryError) as exc:
         raise CbmsError(MAN_001, path=path) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CbmsError(MAN_002, path=path, reason=str(exc)) from exc
-    _check(path, data)
-    rnd, geo, out = data.get("round", {}), data.get("geography", {}), data.get("outputs", {})
-    lines = data.get("poverty_lines")
-    if not lines or "z_total" not in lines or "z_extreme" not in lines:
-        raise CbmsError(MAN_007, path=path)
-    period = _period(path, rnd.get("period"))
-    area_type = rnd.get("area_type", "urban")
-    if area_type not in ("urban", "rural"):
-        raise CbmsError(MAN_004, path=path, key="round.area_type", found=area_type,
-                        expected_es="'urban' o 'rural'", expected_en="'urban' or 'rural'")
-    lang = out.get("lang", "es")
-    if lang not in ("es", "en"):
-        raise CbmsError(MAN_004, path=path, key="outputs.lang", found=lang, expected_es="'es' o 'en'",
-                        expected_en="'es' or 'en'")
-    suppression = data.get("suppression", {})
-    boundaries = {level: p for level in ("sector", "grupo")
-                  if (p := _file(path, f"geography.{level}s", geo.get(f"{level}s"))) is not None}
-    form = _file(path, "form.path", data.get("form", {}).get("path", str(ROOT / "forms" / "cbms_grb_hogar.xlsx")))
-    versions = data.get("form", {}).get("versions", [])
+    reader = _Reader(path, text)
+    known = _check(data, reader)
+    rnd, geo, out = known.get("round", {}), known.get("geography", {}), known.get("outputs", {})
+    project = _project(reader, known.get("project", {}))
+    lines = known.get("poverty_lines", {})
+    if "z_total" not in lines or "z_extreme" not in lines:
+        reader.say(MAN_007, "poverty_lines")
+    period = _period(reader, rnd.get("period"))
+    area_type = _choice(reader, "round.area_type", rnd.get("area_type", "urban"), ("urban", "rural"))
+    lang = _choice(reader, "outputs.lang", out.get("lang", "es"), ("es", "en"))
+    versions = known.get("form", {}).get("versions", [])
     if not all(isinstance(v, str) for v in versions):
-        raise CbmsError(MAN_004, path=path, key="form.versions", found=versions,
-                        expected_es="una lista de rutas de formularios", expected_en="a list of form paths")
-    unknown = data.get("quality", {}).get("max_unknown_percent", 20.0)
+        reader.say(MAN_004, "form.versions", found=versions, expected_es="una lista de rutas de formularios",
+                   expected_en="a list of form paths")
+        versions = []
+    unknown = known.get("quality", {}).get("max_unknown_percent", 20.0)
     if not 0 <= unknown <= 100:
-        raise CbmsError(MAN_004, path=path, key="quality.max_unknown_percent", found=unknown,
-                        expected_es="un porcentaje de 0 a 100", expected_en="a percentage from 0 to 100")
-    return Manifest(
+        reader.say(MAN_004, "quality.max_unknown_percent", found=unknown,
+                   expected_es="un porcentaje de 0 a 100", expected_en="a percentage from 0 to 100")
+        unknown = 20.0
+    suppression = known.get("suppression", {})
+    boundaries = {level: p for level in ("sector", "grupo")
+                  if (p := _file(reader, f"geography.{level}s", geo.get(f"{level}s"))) is not None}
+    form = _file(reader, "form.path", known.get("form", {}).get("path", str(project.forms / "cbms_grb_hogar.xlsx")))
+    manifest = Manifest(
         path=path.resolve(), round_id=rnd.get("id", path.stem), round_name=rnd.get("name", path.stem),
         ubigeo=rnd.get("ubigeo", "150142"), district=rnd.get("district", ""),
         period=period, area_type=area_type,
-        form=form or ROOT / "forms" / "cbms_grb_hogar.xlsx",
+        form=form or project.forms / "cbms_grb_hogar.xlsx",
         form_versions=tuple(p for i, v in enumerate(versions)
-                            if (p := _file(path, f"form.versions[{i}]", v)) is not None),
-        geography=_file(path, "geography.table", geo.get("table")), boundaries=boundaries,
+                            if (p := _file(reader, f"form.versions[{i}]", v)) is not None),
+        geography=_file(reader, "geography.table", geo.get("table")), boundaries=boundaries,
         code_property=geo.get("code_property", "code"),
         poverty=PovertyLines(
-            z_total=_line(path, lines, "z_total"), z_extreme=_line(path, lines, "z_extreme"),
+            z_total=_poverty_line(reader, lines, "z_total"), z_extreme=_poverty_line(reader, lines, "z_extreme"),
             year=int(lines.get("year", 0)), source=str(lines.get("source", "")),
-            quintile1=_line(path, lines, "quintile1") if "quintile1" in lines else None),
+            quintile1=_poverty_line(reader, lines, "quintile1") if "quintile1" in lines else None),
         min_cell=int(suppression.get("min_cell", 5)),
         min_cell_sensitive=int(suppression.get("min_cell_sensitive", 10)),
-        max_unknown_percent=float(unknown),
-        weight=data.get("weights", {}).get("column") or None, lang=lang,
+        weight=known.get("weights", {}).get("column") or None, max_unknown_percent=float(unknown), lang=lang,
         formats=tuple(out.get("formats", ("xlsx", "pdf", "maps"))),
-        db=_file(path, "outputs.db", out.get("db"), must_exist=False) or ROOT / "data" / "cbms.duckdb")
+        db=_file(reader, "outputs.db", out.get("db"), must_exist=False) or ROOT / "data" / "cbms.duckdb",
+        project=project)
+    if reader.problems:
+        raise CbmsError(MAN_008, path=path, count=len(reader.problems)).with_problems(tuple(reader.problems))
+    return manifest

@@ -199,6 +199,11 @@ MAN_007 = Detail(
     "'{path}': faltan las líneas de pobreza ([poverty_lines] z_total y z_extreme, con year y source)",
     "'{path}': the poverty lines are missing ([poverty_lines] z_total and z_extreme, with year and source)",
 )
+MAN_008 = Detail(
+    "MAN_008",
+    "El manifiesto '{path}' tiene {count} problema(s); vea la lista arriba.",
+    "The manifest '{path}' has {count} problem(s); see the list above.",
+)
 
 # --- reading exports -----------------------------------------------------------------------------------
 ING_001 = Detail(

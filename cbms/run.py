@@ -61,8 +61,9 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     form = open_form(manifest.form)
     versions = [(open_form(path), str(path)) for path in manifest.form_versions]
     check_versions(form.form_id, versions)
-    catalogue = load_catalogue(form)  # the declarations are checked before any data is touched
-    rules = load_rules(form)
+    # the declarations (the round's own folders, or the shipped ones) are checked before any data is touched
+    catalogue = load_catalogue(form, manifest.project.pipelines)
+    rules = load_rules(form, manifest.project.schemas)
     with _stage(report, "ingest", hook):
         loaded = read_exports(exports, form)  # every export is read (and refused) before the database is opened
     con = connect(db)

@@ -23,11 +23,12 @@ from cbms.demo.population import FIELD_DAYS, FIELD_START, Population, simulate
 from cbms.errors import DEMO_001, DEMO_002, DEMO_003, DEMO_004, DEMO_005, DEMO_006, CbmsError
 from cbms.form import FormSpec, read_form
 from cbms.form.xpath import days
+from cbms.project import SHIPPED
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("odk-csv", "odk-odata", "kobo-xlsx", "kobo-json")
-FORM = Path(__file__).resolve().parents[2] / "forms" / "cbms_grb_hogar.xlsx"
+FORM = SHIPPED.forms / "cbms_grb_hogar.xlsx"
 INJECTED = "injected.json"
 MAX_HOUSEHOLDS = 5_000_000
 

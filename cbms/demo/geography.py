@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+from cbms.project import SHIPPED
+
+DATA_DIR = SHIPPED.data / "demo"
 TABLE = DATA_DIR / "geography.csv"
 SECTOR_BOUNDARIES = DATA_DIR / "sectors.geojson"
 GRUPO_BOUNDARIES = DATA_DIR / "grupos.geojson"

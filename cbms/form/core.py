@@ -8,8 +8,9 @@ from pathlib import Path
 import yaml
 
 from cbms.errors import FORM_008, CbmsError
+from cbms.project import SHIPPED
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = SHIPPED.root
 CORE_DICTIONARY = ROOT / "schemas" / "core_questionnaire.yaml"
 REPEAT_TYPE = "begin_repeat"
 

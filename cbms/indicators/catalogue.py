@@ -4,7 +4,6 @@ indicators without `sex`, unknown units, values, breakdowns and domains, and SQL
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +27,10 @@ from cbms.errors import (
     Notice,
 )
 from cbms.form.spec import FormSpec
+from cbms.located import did_you_mean, read_declaration, shown_name, unknown_keys
+from cbms.project import SHIPPED
 
-PIPELINES = Path(__file__).resolve().parents[2] / "pipelines"
+PIPELINES = SHIPPED.pipelines
 VALUES = ("percent", "mean", "count", "per_1000", "index")
 KEYS = ("id", "domain", "name", "definition", "unit", "value", "universe", "known", "numerator", "denominator",
         "breakdowns", "sensitive", "items", "needs", "order", "map")
@@ -101,12 +102,6 @@ class Catalogue:
         return next(i for i in self.indicators if i.id == indicator_id)
 
 
-def _hint(word: str, options: tuple[str, ...] | list[str]) -> dict[str, str]:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return {"hint_es": f" (¿quiso decir '{close[0]}'?)" if close else "",
-            "hint_en": f" (did you mean '{close[0]}'?)" if close else ""}
-
-
 def load_dimensions(folder: Path = PIPELINES) -> Dimensions:
     """pipelines/dimensions.yaml."""
     data = yaml.safe_load((folder / "dimensions.yaml").read_text(encoding="utf-8"))
@@ -128,33 +123,14 @@ def _texts(value: Any, key: str, where: str, problems: list[Notice]) -> tuple[st
     return str(texts.get("es", "")), str(texts.get("en", ""))
 
 
-def _line_of(text: str, key: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return 1
-
-
 def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions, units: Mapping[str, str],
               problems: list[Notice]) -> Indicator | None:
-    text = path.read_text(encoding="utf-8")
-    name = path.relative_to(folder.parent) if folder.parent in path.parents else path
-
-    def where(key: str = "") -> str:
-        return f"{name}:{_line_of(text, key) if key else 1}"
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        problems.append(Notice(IND_009, {"where": where(), "reason": " ".join(str(exc).split())}))
+    declaration = read_declaration(path, shown_name(path, folder), IND_009, problems)
+    if declaration is None:
         return None
-    if not isinstance(data, dict):
-        problems.append(Notice(IND_009, {"where": where(), "reason": "no es un mapa / not a mapping"}))
-        return None
+    data, where = declaration.data, declaration.where
     before = len(problems)
-    for key in data:
-        if key not in KEYS:
-            problems.append(Notice(IND_001, {"where": where(key), "key": key, **_hint(key, KEYS)}))
+    unknown_keys(declaration, data, KEYS, IND_001, problems)
     for key in REQUIRED:
         if key not in data:
             problems.append(Notice(IND_002, {"where": where(), "key": key}))
@@ -166,13 +142,13 @@ def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions,
     for key, options in choices.items():
         if str(data[key]) not in options:
             problems.append(Notice(IND_006, {"where": where(key), "key": key, "value": data[key],
-                                              "options": ", ".join(options), **_hint(str(data[key]), options)}))
+                                              "options": ", ".join(options), **did_you_mean(str(data[key]), options)}))
     breakdowns = tuple(str(b) for b in data.get("breakdowns", []) or [])
     for b in breakdowns:
         if b not in dims.breakdowns:
             problems.append(Notice(IND_006, {"where": where("breakdowns"), "key": "breakdowns", "value": b,
                                               "options": ", ".join(dims.breakdowns),
-                                              **_hint(b, tuple(dims.breakdowns))}))
+                                              **did_you_mean(b, tuple(dims.breakdowns))}))
     if data["unit"] == "person" and "sex" not in breakdowns:
         problems.append(Notice(IND_005, {"where": where("breakdowns")}))
     items = tuple(str(i) for i in data.get("items", []) or [])
@@ -181,11 +157,11 @@ def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions,
         for item in items:
             if item not in names:
                 problems.append(Notice(IND_004, {"where": where("items"), "item": item, "form": form.form_id,
-                                                  **_hint(item, names)}))
+                                                  **did_you_mean(item, names)}))
     for need in data.get("needs", []) or []:
         if need not in PARAMS:
             problems.append(Notice(IND_006, {"where": where("needs"), "key": "needs", "value": need,
-                                              "options": ", ".join(PARAMS), **_hint(str(need), PARAMS)}))
+                                              "options": ", ".join(PARAMS), **did_you_mean(str(need), PARAMS)}))
     name_es, name_en = _texts(data["name"], "name", where("name"), problems)
     def_es, def_en = _texts(data["definition"], "definition", where("definition"), problems)
     return Indicator(

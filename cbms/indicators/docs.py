@@ -6,8 +6,9 @@ from pathlib import Path
 
 from cbms.errors import Lang
 from cbms.indicators.catalogue import Catalogue
+from cbms.project import SHIPPED
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"
+DOCS = SHIPPED.docs / "indicators.md"
 UNITS = {"es": {"percent": "porcentaje", "mean": "promedio", "count": "conteo", "per_1000": "por 1,000",
                 "index": "índice 0-1"},
          "en": {"percent": "percent", "mean": "mean", "count": "count", "per_1000": "per 1,000",

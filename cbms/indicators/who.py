@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from cbms.project import SHIPPED
+
 # WHO Child Growth Standards 2006, lhfa by day (WHO's lhfa_boys_z_exp / lhfa_girls_z_exp); see data/who/README.md.
-LHFA_CSV = Path(__file__).resolve().parents[2] / "data" / "who" / "lhfa_lms.csv"
+LHFA_CSV = SHIPPED.data / "who" / "lhfa_lms.csv"
 
 SEXES = ("male", "female")
 MAX_AGE_DAYS = 1856  # last day of WHO's table (WHO anthro: allowed_age_range = c(0, 1856))

@@ -4,14 +4,12 @@ SQL, unknown tables and columns, each located by file and line."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
-import yaml
 
 from cbms.errors import (
     SCH_001,
@@ -31,9 +29,11 @@ from cbms.errors import (
 )
 from cbms.form.spec import FormSpec
 from cbms.ingest.model import field_columns
+from cbms.located import Declaration, did_you_mean, read_declaration, shown_name, unknown_keys
+from cbms.project import SHIPPED
 
 Severity = Literal["error", "warning"]
-SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+SCHEMAS = SHIPPED.schemas
 FILE_KEYS = ("table", "audits", "columns", "ranges")
 RANGE_KEYS = ("min", "max")
 AUDIT_KEYS = ("code", "audit", "severity", "message", "drops_item")
@@ -82,29 +82,6 @@ class Rules:
         return self.severities.get((table, column, code), "warning")
 
 
-def _hint(key: str, allowed: tuple[str, ...]) -> dict[str, str]:
-    close = difflib.get_close_matches(key, allowed, n=1)
-    return {"hint_es": f" (¿quiso decir '{close[0]}'?)" if close else "",
-            "hint_en": f" (did you mean '{close[0]}'?)" if close else ""}
-
-
-def _line(node: yaml.Node | None) -> int:
-    return node.start_mark.line + 1 if node is not None else 1
-
-
-def _nodes(mapping: yaml.Node | None) -> dict[str, yaml.Node]:
-    if not isinstance(mapping, yaml.MappingNode):
-        return {}
-    return {str(k.value): v for k, v in mapping.value}
-
-
-def _keys(mapping: yaml.Node | None) -> dict[str, yaml.Node]:
-    """Each key's own node (its line is where the key is written)."""
-    if not isinstance(mapping, yaml.MappingNode):
-        return {}
-    return {str(k.value): k for k, _ in mapping.value}
-
-
 def _empty_stage(form: FormSpec) -> duckdb.DuckDBPyConnection:
     """An in-memory database with the audit views, empty, to check that every SQL audit runs."""
     from cbms.validate.stage import create_stage, typed_select
@@ -145,106 +122,94 @@ def load_rules(form: FormSpec, folder: Path = SCHEMAS) -> Rules:
 def _load_file(path: Path, folder: Path, levels: Mapping[str, tuple[str, ...]], con: duckdb.DuckDBPyConnection,
                problems: list[Notice], audits: list[Audit], severities: dict[tuple[str, str, str], Severity],
                seen: dict[str, str], ranges: dict[tuple[str, str], Range]) -> None:
-    def where(node: yaml.Node | None) -> str:
-        return f"{path.relative_to(folder.parent) if folder.parent in path.parents else path}:{_line(node)}"
-
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(Notice(SCH_009, {"where": f"{path}:{mark.line + 1 if mark else 1}",
-                                          "reason": " ".join(str(exc).split())}))
+    declaration = read_declaration(path, shown_name(path, folder), SCH_009, problems)
+    if declaration is None:
         return
-    top = _nodes(root)
-    for key, node in _keys(root).items():
-        if key not in FILE_KEYS:
-            problems.append(Notice(SCH_001, {"where": where(node), "key": key, **_hint(key, FILE_KEYS)}))
+    top, where = declaration.data, declaration.where
+    unknown_keys(declaration, top, FILE_KEYS, SCH_001, problems)
     if "table" not in top:
-        problems.append(Notice(SCH_002, {"where": where(root), "key": "table"}))
+        problems.append(Notice(SCH_002, {"where": where(), "key": "table"}))
         return
-    table = str(top["table"].value)
+    table = str(top["table"])
     if table not in levels:
-        problems.append(Notice(SCH_007, {"where": where(top["table"]), "table": table,
-                                          "tables": ", ".join(levels)}))
+        problems.append(Notice(SCH_007, {"where": where("table"), "table": table, "tables": ", ".join(levels)}))
         return
-    for column_node, codes in (top["columns"].value if "columns" in top else []):
-        column = str(column_node.value)
+    for column, codes in _mapping(top.get("columns")).items():
         if column not in levels[table]:
-            problems.append(Notice(SCH_008, {"where": where(column_node), "column": column, "table": table}))
+            problems.append(Notice(SCH_008, {"where": where("columns", column), "column": column, "table": table}))
             continue
-        for code_node, severity_node in (codes.value if isinstance(codes, yaml.MappingNode) else []):
-            code, severity = str(code_node.value), str(severity_node.value)
+        for code, severity in _mapping(codes).items():
             if code not in FORM_RULES:
-                problems.append(Notice(SCH_001, {"where": where(code_node), "key": code,
-                                                  **_hint(code, FORM_RULES)}))
+                problems.append(Notice(SCH_001, {"where": where("columns", column, code), "key": code,
+                                                 **did_you_mean(code, FORM_RULES)}))
             elif severity not in ("error", "warning"):
-                problems.append(Notice(SCH_004, {"where": where(severity_node), "value": severity}))
+                problems.append(Notice(SCH_004, {"where": where("columns", column, code), "value": severity}))
             else:
-                severities[(table, column, code)] = severity  # type: ignore[assignment]
-    for column_node, bounds in (top["ranges"].value if "ranges" in top else []):
-        column = str(column_node.value)
+                severities[(table, column, code)] = severity
+    for column, bounds in _mapping(top.get("ranges")).items():
         if column not in levels[table]:
-            problems.append(Notice(SCH_008, {"where": where(column_node), "column": column, "table": table}))
+            problems.append(Notice(SCH_008, {"where": where("ranges", column), "column": column, "table": table}))
             continue
-        found = _range(bounds, where, problems)
+        found = _range(declaration, column, bounds, problems)
         if found is not None:
-            ranges[(table, column)] = Range(*found, where=where(column_node))
-    for item in (top["audits"].value if "audits" in top else []):
-        audit = _load_audit(item, table, folder, where, con, problems, seen)
+            ranges[(table, column)] = Range(*found, where=where("ranges", column))
+    for index, item in enumerate(top.get("audits") or []):
+        audit = _load_audit(declaration, index, item, table, folder, con, problems, seen)
         if audit is not None:
             audits.append(audit)
 
 
-def _range(node: yaml.Node, where: Any, problems: list[Notice]) -> tuple[float | None, float | None] | None:
+def _mapping(value: Any) -> dict[str, Any]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _range(declaration: Declaration, column: str, bounds: Any,
+           problems: list[Notice]) -> tuple[float | None, float | None] | None:
     """`{min: a, max: b}` (either may be left out) as numbers, or None after saying what is wrong."""
     before = len(problems)
-    for key, key_node in _keys(node).items():
-        if key not in RANGE_KEYS:
-            problems.append(Notice(SCH_001, {"where": where(key_node), "key": key, **_hint(key, RANGE_KEYS)}))
-    bounds: list[float | None] = []
+    where = declaration.where
+    if not isinstance(bounds, dict) or not bounds:
+        problems.append(Notice(SCH_012, {"where": where("ranges", column), "value": bounds}))
+        return None
+    unknown_keys(declaration, bounds, RANGE_KEYS, SCH_001, problems, ("ranges", column))
+    found: list[float | None] = []
     for key in RANGE_KEYS:
-        value = _nodes(node).get(key)
-        if value is None:
-            bounds.append(None)
-            continue
-        try:
-            bounds.append(float(str(value.value)))
-        except ValueError:
-            problems.append(Notice(SCH_012, {"where": where(value), "value": value.value}))
-    if not isinstance(node, yaml.MappingNode) or not _keys(node):
-        problems.append(Notice(SCH_012, {"where": where(node), "value": getattr(node, "value", "")}))
-    low, high = [*bounds, None, None][:2]
+        value = bounds.get(key)
+        if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+            found.append(None if value is None else float(value))
+        else:
+            problems.append(Notice(SCH_012, {"where": where("ranges", column, key), "value": value}))
+    low, high = [*found, None, None][:2]
     if len(problems) == before and low is not None and high is not None and low > high:
-        problems.append(Notice(SCH_012, {"where": where(node), "value": f"{low:g} > {high:g}"}))
+        problems.append(Notice(SCH_012, {"where": where("ranges", column), "value": f"{low:g} > {high:g}"}))
     return (low, high) if len(problems) == before else None
 
 
-def _load_audit(item: yaml.Node, table: str, folder: Path, where: Any, con: duckdb.DuckDBPyConnection,
-                problems: list[Notice], seen: dict[str, str]) -> Audit | None:
-    nodes = _nodes(item)
+def _load_audit(declaration: Declaration, index: int, item: Any, table: str, folder: Path,
+                con: duckdb.DuckDBPyConnection, problems: list[Notice], seen: dict[str, str]) -> Audit | None:
+    where = declaration.where
     before = len(problems)
-    for key, node in _keys(item).items():
-        if key not in AUDIT_KEYS:
-            problems.append(Notice(SCH_001, {"where": where(node), "key": key, **_hint(key, AUDIT_KEYS)}))
+    data = _mapping(item)
+    unknown_keys(declaration, data, AUDIT_KEYS, SCH_001, problems, ("audits", index))
     for key in REQUIRED_AUDIT_KEYS:
-        if key not in nodes:
-            problems.append(Notice(SCH_002, {"where": where(item), "key": key}))
+        if key not in data:
+            problems.append(Notice(SCH_002, {"where": where("audits", index), "key": key}))
     if len(problems) > before:
         return None
-    data = yaml.safe_load(yaml.serialize(item))
     code, severity = str(data["code"]), str(data["severity"])
     if code in seen:
-        problems.append(Notice(SCH_003, {"where": where(nodes["code"]), "code": code, "other": seen[code]}))
-    seen.setdefault(code, where(nodes["code"]))
+        problems.append(Notice(SCH_003, {"where": where("audits", index, "code"), "code": code,
+                                         "other": seen[code]}))
+    seen.setdefault(code, where("audits", index, "code"))
     if severity not in ("error", "warning"):
-        problems.append(Notice(SCH_004, {"where": where(nodes["severity"]), "value": severity}))
+        problems.append(Notice(SCH_004, {"where": where("audits", index, "severity"), "value": severity}))
     message = data["message"] if isinstance(data["message"], dict) else {}
     for lang in ("es", "en"):
         if not str(message.get(lang, "")).strip():
-            problems.append(Notice(SCH_002, {"where": where(nodes["message"]), "key": f"message.{lang}"}))
+            problems.append(Notice(SCH_002, {"where": where("audits", index, "message"), "key": f"message.{lang}"}))
     sql_path = folder / "audits" / str(data["audit"])
     if not sql_path.is_file():
-        problems.append(Notice(SCH_005, {"where": where(nodes["audit"]), "path": sql_path}))
+        problems.append(Notice(SCH_005, {"where": where("audits", index, "audit"), "path": sql_path}))
         return None
     sql = sql_path.read_text(encoding="utf-8")
     try:
@@ -254,9 +219,9 @@ def _load_audit(item: yaml.Node, table: str, folder: Path, where: Any, con: duck
         return None
     if not set(AUDIT_COLUMNS) <= set(columns):
         problems.append(Notice(SCH_011, {"where": str(sql_path), "required": ", ".join(AUDIT_COLUMNS),
-                                          "found": ", ".join(columns)}))
+                                         "found": ", ".join(columns)}))
     if len(problems) > before:
         return None
     return Audit(code=code, table=table, severity=severity,  # type: ignore[arg-type]
                  sql=sql, message_es=str(message["es"]), message_en=str(message["en"]),
-                 drops_item=bool(data.get("drops_item", False)), where=where(nodes["code"]))
+                 drops_item=bool(data.get("drops_item", False)), where=where("audits", index, "code"))
