@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from cbms.errors import (
     CbmsError,
     Detail,
     Lang,
+    Notice,
 )
 from cbms.form.spec import FormSpec
 
@@ -101,19 +102,11 @@ class Catalogue:
         return next(i for i in self.indicators if i.id == indicator_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A located problem in the declarations."""
-
-    detail: Detail
-    context: Mapping[str, object] = field(default_factory=dict)
-
-    def message(self, lang: Lang = "es") -> str:
-        """The message in a language."""
-        return self.detail.format(lang, **self.context)
+Problem = Notice  # a located problem in the declarations
 
 
-def _hint(word: str, options: tuple[str, ...] | list[str]) -> dict[str, str]:
+def hint(word: str, options: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """A " (did you mean ...?)" for each language, empty when nothing is close."""
     close = difflib.get_close_matches(word, list(options), n=1)
     return {"hint_es": f" (¿quiso decir '{close[0]}'?)" if close else "",
             "hint_en": f" (did you mean '{close[0]}'?)" if close else ""}
@@ -132,15 +125,17 @@ def load_units(folder: Path = PIPELINES) -> dict[str, str]:
     return {name: (folder / "units" / file).read_text(encoding="utf-8") for name, file in units.items()}
 
 
-def _texts(value: Any, key: str, where: str, problems: list[Problem]) -> tuple[str, str]:
-    texts = value if isinstance(value, dict) else {}
+def texts(value: Any, key: str, where: str, problems: list[Problem], detail: Detail = IND_011) -> tuple[str, str]:
+    """A declaration's {es, en} texts; each one missing is a problem (`detail`, located at `where`)."""
+    given = value if isinstance(value, dict) else {}
     for lang in ("es", "en"):
-        if not str(texts.get(lang, "")).strip():
-            problems.append(Problem(IND_011, {"where": where, "key": key, "lang": lang}))
-    return str(texts.get("es", "")), str(texts.get("en", ""))
+        if not str(given.get(lang, "")).strip():
+            problems.append(Problem(detail, {"where": where, "key": key, "lang": lang}))
+    return str(given.get("es", "")), str(given.get("en", ""))
 
 
-def _line_of(text: str, key: str) -> int:
+def line_of(text: str, key: str) -> int:
+    """The line where a top-level key is written (1 when it is not)."""
     for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith(f"{key}:"):
             return number
@@ -153,7 +148,7 @@ def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions,
     name = path.relative_to(folder.parent) if folder.parent in path.parents else path
 
     def where(key: str = "") -> str:
-        return f"{name}:{_line_of(text, key) if key else 1}"
+        return f"{name}:{line_of(text, key) if key else 1}"
 
     try:
         data = yaml.safe_load(text)
@@ -166,7 +161,7 @@ def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions,
     before = len(problems)
     for key in data:
         if key not in KEYS:
-            problems.append(Problem(IND_001, {"where": where(key), "key": key, **_hint(key, KEYS)}))
+            problems.append(Problem(IND_001, {"where": where(key), "key": key, **hint(key, KEYS)}))
     for key in REQUIRED:
         if key not in data:
             problems.append(Problem(IND_002, {"where": where(), "key": key}))
@@ -178,13 +173,13 @@ def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions,
     for key, options in choices.items():
         if str(data[key]) not in options:
             problems.append(Problem(IND_006, {"where": where(key), "key": key, "value": data[key],
-                                              "options": ", ".join(options), **_hint(str(data[key]), options)}))
+                                              "options": ", ".join(options), **hint(str(data[key]), options)}))
     breakdowns = tuple(str(b) for b in data.get("breakdowns", []) or [])
     for b in breakdowns:
         if b not in dims.breakdowns:
             problems.append(Problem(IND_006, {"where": where("breakdowns"), "key": "breakdowns", "value": b,
                                               "options": ", ".join(dims.breakdowns),
-                                              **_hint(b, tuple(dims.breakdowns))}))
+                                              **hint(b, tuple(dims.breakdowns))}))
     if data["unit"] == "person" and "sex" not in breakdowns:
         problems.append(Problem(IND_005, {"where": where("breakdowns")}))
     items = tuple(str(i) for i in data.get("items", []) or [])
@@ -193,13 +188,13 @@ def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions,
         for item in items:
             if item not in names:
                 problems.append(Problem(IND_004, {"where": where("items"), "item": item, "form": form.form_id,
-                                                  **_hint(item, names)}))
+                                                  **hint(item, names)}))
     for need in data.get("needs", []) or []:
         if need not in PARAMS:
             problems.append(Problem(IND_006, {"where": where("needs"), "key": "needs", "value": need,
-                                              "options": ", ".join(PARAMS), **_hint(str(need), PARAMS)}))
-    name_es, name_en = _texts(data["name"], "name", where("name"), problems)
-    def_es, def_en = _texts(data["definition"], "definition", where("definition"), problems)
+                                              "options": ", ".join(PARAMS), **hint(str(need), PARAMS)}))
+    name_es, name_en = texts(data["name"], "name", where("name"), problems)
+    def_es, def_en = texts(data["definition"], "definition", where("definition"), problems)
     return Indicator(
         id=str(data["id"]), domain=str(data["domain"]), name_es=name_es, name_en=name_en, definition_es=def_es,
         definition_en=def_en, unit=str(data["unit"]), value=str(data["value"]),
