@@ -31,6 +31,7 @@ from cbms.targeting.rules import Rule, Targeting, evaluated
 # never written in, or under, a folder holding one of these.
 RUN_MARKERS = (".cbms-out", "indicators.parquet", "issues.parquet", "coverage.parquet",
                "publicacion/indicadores_publicados.csv", "analisis/indicators.parquet", "analisis/issues.parquet")
+LINE_ORDER = "TRY_CAST(line_no AS INTEGER) NULLS LAST, line_no"  # line_no is a calculate: text in clean.*
 COLUMNS = ("household_key", "sector", "grupo", "manzana", "address", "head_name", "persons", "line_nos")
 HEADERS: dict[Lang, tuple[str, ...]] = {
     "es": ("clave del hogar", "sector", "grupo", "manzana", "dirección", "jefe/a del hogar", "personas",
@@ -91,9 +92,8 @@ def list_select(rule: Rule, address: bool) -> str:
     unit = quote(rule.unit)
     chosen = f"SELECT * FROM ({evaluated(rule)}) AS {unit} WHERE coalesce(({rule.select}), FALSE)"
     if rule.unit == "person":
-        picked = (f"SELECT _parent_key AS _row_key, count(*) AS persons, "
-                  f"string_agg(CAST(line_no AS VARCHAR), ';' ORDER BY line_no) AS line_nos "
-                  f"FROM ({chosen}) GROUP BY _parent_key")
+        picked = (f"SELECT _parent_key AS _row_key, count(*) AS persons, string_agg(CAST(line_no AS VARCHAR), ';' "
+                  f"ORDER BY {LINE_ORDER}) AS line_nos FROM ({chosen}) GROUP BY _parent_key")
     else:
         picked = f"SELECT _row_key, CAST(NULL AS BIGINT) AS persons, CAST(NULL AS VARCHAR) AS line_nos FROM ({chosen})"
     address_sql = "CAST(h.address AS VARCHAR)" if address else "CAST(NULL AS VARCHAR)"
@@ -103,8 +103,9 @@ def list_select(rule: Rule, address: bool) -> str:
                hd.head_name, CAST(p.persons AS BIGINT) AS persons, p.line_nos
         FROM ({picked}) p
         JOIN clean.household h ON h._row_key = p._row_key
-        LEFT JOIN (SELECT _parent_key, CAST(arg_min(full_name, line_no) AS VARCHAR) AS head_name FROM clean.member
-                   WHERE relationship = 'head' GROUP BY _parent_key) hd ON hd._parent_key = h._row_key
+        LEFT JOIN (SELECT _parent_key, CAST(first(full_name ORDER BY {LINE_ORDER}) AS VARCHAR) AS head_name
+                   FROM clean.member WHERE relationship = 'head' GROUP BY _parent_key) hd
+               ON hd._parent_key = h._row_key
         ORDER BY sector, grupo, manzana NULLS LAST, household_key"""
 
 
