@@ -575,31 +575,38 @@ def target(
     con = connect(database)
     try:
         if targeting is None:
-            records = list_log(con)
+            records: list[object] = list(list_log(con))
         else:
             assert out is not None
             written = write_list(con, targeting, spec_manifest, purpose, out, state.lang, encrypt)
     finally:
         con.close()
     if targeting is None:
-        console.info(_say(f"Listas confidenciales hechas desde {database}: {len(records)}",
-                          f"Confidential lists made from {database}: {len(records)}"))
-        for r in records:
-            console.info(f"{r.list_id}  {r.created_at:%Y-%m-%d %H:%M:%S} UTC  {r.user_name}  {r.rule_id}  "
-                         + _say(f"{r.households} hogares", f"{r.households} households")
-                         + ("" if r.persons is None else _say(f", {r.persons} personas", f", {r.persons} persons"))
-                         + ("  " + _say("cifrada", "encrypted") if r.encrypted else ""))
-            console.info(_say(f"    finalidad: {r.purpose}", f"    purpose: {r.purpose}"))
-            console.info(_say(f"    criterio: {r.criterion}", f"    criterion: {r.criterion}"))
-            console.info(_say(f"    regla: {r.rule_file} (sha256 {r.rule_sha256})",
-                              f"    rule: {r.rule_file} (sha256 {r.rule_sha256})"))
-            console.info(_say(f"    archivo: {r.file} (sha256 {r.file_sha256})",
-                              f"    file: {r.file} (sha256 {r.file_sha256})"))
+        _print_lists(records, database)
         return
     console.success(_say(f"{written.households} hogares en {written.path} (solo para su dueño/a; registrada como "
                          f"lista {written.record.list_id})",
                          f"{written.households} households in {written.path} (owner-only; recorded as list "
                          f"{written.record.list_id})"))
+
+
+def _print_lists(records: list[object], database: Path) -> None:
+    from cbms.targeting import ListRecord
+
+    console.info(_say(f"Listas confidenciales hechas desde {database}: {len(records)}",
+                      f"Confidential lists made from {database}: {len(records)}"))
+    for r in records:
+        assert isinstance(r, ListRecord)
+        console.info(f"{r.list_id}  {r.created_at:%Y-%m-%d %H:%M:%S} UTC  {r.user_name}  {r.rule_id}  "
+                     + _say(f"{r.households} hogares", f"{r.households} households")
+                     + ("" if r.persons is None else _say(f", {r.persons} personas", f", {r.persons} persons"))
+                     + ("  " + _say("cifrada", "encrypted") if r.encrypted else ""))
+        console.info(_say(f"    finalidad: {r.purpose}", f"    purpose: {r.purpose}"))
+        console.info(_say(f"    criterio: {r.criterion}", f"    criterion: {r.criterion}"))
+        console.info(_say(f"    regla: {r.rule_file} (sha256 {r.rule_sha256})",
+                          f"    rule: {r.rule_file} (sha256 {r.rule_sha256})"))
+        console.info(_say(f"    archivo: {r.file} (sha256 {r.file_sha256})",
+                          f"    file: {r.file} (sha256 {r.file_sha256})"))
 
 
 @app.command("run")
