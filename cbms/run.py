@@ -87,7 +87,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
                                        + sorted((folder / "units").glob("*"))
                                        + sorted((folder / "targeting").glob("*.yaml"))).run_id
         with _stage(report, "coverage", hook):
-            report.coverage = compute_coverage(con, targeting, manifest)
+            report.coverage = compute_coverage(con, targeting, manifest, units_ready=True)
             report.files += list(write_coverage_files(con, out))
         if {"xlsx", "pdf"} & set(formats):
             with _stage(report, "report", hook):

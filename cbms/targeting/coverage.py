@@ -49,13 +49,17 @@ def _grouping_sets() -> str:
     return ", ".join(f"(programme, {', '.join((*area, *sub))})" for area in AREA_SETS.values() for sub in SUBSETS)
 
 
-def compute_coverage(con: duckdb.DuckDBPyConnection, targeting: Targeting, manifest: Manifest) -> CoverageReport:
+def compute_coverage(con: duckdb.DuckDBPyConnection, targeting: Targeting, manifest: Manifest,
+                     units_ready: bool = False) -> CoverageReport:
     """Every programme's coverage on clean.*, replacing mart.coverage (the columns of coverage.parquet).
+    `units_ready`: this connection's unit views are current (compute_indicators just made them from the same
+    pipelines/units/), so they are not made again.
 
     A cell is `suppressed` when it rests on a few units: 0 < n < the threshold, where n is the unweighted count
     of eligible units or of beneficiary units (the denominators of under-coverage and leakage); a count of 0
     shows no one. Sensitive programmes use the sensitive threshold, as sensitive indicators do."""
-    prepare_units(con, targeting.units, manifest)
+    if not units_ready:
+        prepare_units(con, targeting.units, manifest)
     union = " UNION ALL ".join(unit_rows(r) for r in targeting.rules) or (
         "SELECT CAST(NULL AS VARCHAR) AS programme, CAST(NULL AS VARCHAR) AS district, CAST(NULL AS VARCHAR) AS "
         "sector, CAST(NULL AS VARCHAR) AS grupo, CAST(NULL AS VARCHAR) AS head_sex, CAST(NULL AS VARCHAR) AS sex, "

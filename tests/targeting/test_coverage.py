@@ -113,3 +113,13 @@ def test_nothing_personal_in_the_coverage_files(demo_out: Path) -> None:
     # a block code may look like a sector's letter; what matters is that no cell is a key, name, address or block
     assert not (cells & (secrets - codes))
     assert not [s for s in secrets if len(s) > 6 and s in text]
+
+
+def test_the_command_gives_the_run_s_bytes(demo_out: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`cbms coverage` on the run's database makes its own unit views and writes the same files the run did."""
+    from cbms.cli import main
+
+    assert main(["--lang", "en", "coverage", "--db", str(demo_out / "cbms.duckdb"), "--out", str(tmp_path)]) == 0
+    for name in ("coverage.parquet", "coverage.csv"):
+        assert (tmp_path / name).read_bytes() == (demo_out / name).read_bytes()
+    assert "Pensión 65" in capsys.readouterr().out
