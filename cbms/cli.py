@@ -516,8 +516,6 @@ def coverage(
     con = connect(database)
     try:
         report = compute_coverage(con, targeting, spec_manifest)
-        rows = con.execute("SELECT programme, eligible, beneficiaries, leakage, undercoverage FROM mart.coverage "
-                           "WHERE area_level = 'district' AND sex IS NULL AND head_sex IS NULL").fetchall()
         files = write_coverage_files(con, out)
     finally:
         con.close()
@@ -525,7 +523,7 @@ def coverage(
                   [_say("programa", "programme"), _say("elegibles", "eligible"), _say("usuarios", "beneficiaries"),
                    _say("filtración %", "leakage %"), _say("subcobertura %", "under-coverage %")],
                   [[targeting.get(p).name(state.lang), f"{e:,.0f}", f"{b:,.0f}", _percent(leak), _percent(under)]
-                   for p, e, b, leak, under in rows])
+                   for p, e, b, leak, under in report.district])
     console.success(_say(f"{report.programmes} programas, {report.rows} celdas ({report.suppressed} bajo el umbral)",
                          f"{report.programmes} programmes, {report.rows} cells ({report.suppressed} below the "
                          f"threshold)"))

@@ -33,6 +33,8 @@ class CoverageReport:
     rows: int
     suppressed: int
     unknown: dict[str, int]  # programme -> units whose eligibility or receipt is unknown
+    district: tuple[tuple[str, float, float, float | None, float | None], ...] = ()  # programme, eligible,
+    # beneficiaries, leakage, under-coverage in the whole district, in the rules' order
 
 
 def unit_rows(rule: Rule) -> str:
@@ -112,8 +114,10 @@ def compute_coverage(con: duckdb.DuckDBPyConnection, targeting: Targeting, manif
     _write_mart(con)
     rows, suppressed = con.execute("SELECT count(*), count(*) FILTER (WHERE suppressed) "
                                    "FROM mart.coverage").fetchall()[0]
+    district = con.execute("SELECT programme, eligible, beneficiaries, leakage, undercoverage FROM mart.coverage "
+                           "WHERE area_level = 'district' AND sex IS NULL AND head_sex IS NULL").fetchall()
     return CoverageReport(len(targeting.rules), int(rows), int(suppressed),
-                          {r.id: int(unknown.get(r.id, 0)) for r in targeting.rules})
+                          {r.id: int(unknown.get(r.id, 0)) for r in targeting.rules}, tuple(district))
 
 
 def _write_mart(con: duckdb.DuckDBPyConnection) -> None:
