@@ -150,7 +150,7 @@ def cells(programme: str, homes: list[Household]) -> dict[tuple[Any, ...], tuple
             continue
         h = u.household
         for level, code in (("district", h.ubigeo), ("sector", h.sector), ("grupo", h.grupo)):
-            keys = [(level, code, None, None)]
+            keys: list[tuple[Any, ...]] = [(level, code, None, None)]
             if h.head_sex is not None:
                 keys.append((level, code, None, h.head_sex))
             if RULES[programme][0] == "person" and u.sex is not None:
