@@ -934,3 +934,8 @@ TGT_020 = Detail(
     "La lista cifrada '{path}' no se puede leer con esta clave: {reason}",
     "The encrypted list '{path}' cannot be read with this key: {reason}",
 )
+TGT_021 = Detail(
+    "TGT_021",
+    "{where}: el id '{id}' solo puede tener letras sin tilde, dígitos, '_' y '-' (nombra archivos y columnas)",
+    "{where}: id '{id}' may only have unaccented letters, digits, '_' and '-' (it names files and columns)",
+)

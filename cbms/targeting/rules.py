@@ -4,6 +4,7 @@ read from, and SQL that does not run on the unit views."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from cbms.errors import (
     TGT_012,
     TGT_013,
     TGT_014,
+    TGT_021,
     CbmsError,
     Lang,
     Notice,
@@ -40,6 +42,7 @@ KEYS = ("id", "name", "definition", "unit", "eligible", "recipients", "receipt",
         "sensitive", "select", "order")
 REQUIRED = ("id", "name", "definition", "unit", "eligible", "receipt", "source", "year")
 RECEIPT_KEYS = ("item", "code")
+ID = re.compile(r"[A-Za-z0-9_-]+")
 DEFAULT_SELECT = "eligible AND NOT receives"  # the outreach list: eligible, and the household does not receive it
 
 
@@ -160,6 +163,8 @@ def _load_one(path: Path, folder: Path | None, form: FormSpec | None, problems: 
             problems.append(Notice(TGT_003, {"where": where(), "key": key}))
     if len(problems) > before:
         return None
+    if not ID.fullmatch(str(data["id"])):
+        problems.append(Notice(TGT_021, {"where": where("id"), "id": data["id"]}))
     if folder is not None and str(data["id"]) != path.stem:
         problems.append(Notice(TGT_004, {"where": where("id"), "file": path.name, "id": data["id"]}))
     unit = str(data["unit"])

@@ -115,3 +115,13 @@ def test_malformed_yaml(tmp_path: Path, form: FormSpec) -> None:
     with pytest.raises(CbmsError) as info:
         load_rule(bad, form)
     assert [p.message()[:9] for p in info.value.problems] == ["[TGT_001]"]
+
+
+def test_an_id_that_could_name_another_path(tmp_path: Path, form: FormSpec) -> None:
+    """The id names the list's file and a column value: no quotes, slashes or spaces."""
+    rule = tmp_path / "rule.yaml"
+    rule.write_text((ROOT / "pipelines" / "targeting" / "comedor.yaml").read_text().replace(
+        "id: comedor", "id: ../comedor'"))
+    with pytest.raises(CbmsError) as info:
+        load_rule(rule, form)
+    assert [p.message()[:9] for p in info.value.problems] == ["[TGT_021]"]
