@@ -497,6 +497,120 @@ def map_(
         console.info(f"  {path}")
 
 
+@app.command("coverage")
+def coverage(
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
+    out: Annotated[Path, typer.Option("--out", help=(
+        "Carpeta de los analistas. / The analysts' folder."))] = Path("out"),
+    manifest: ManifestOpt = None,
+) -> None:
+    """Cobertura de programas sociales: filtración y subcobertura. / Programme coverage: leakage and under-coverage."""
+    from cbms.config import load_manifest
+    from cbms.errors import DB_003
+    from cbms.store import connect
+    from cbms.targeting import compute_coverage, load_targeting, write_coverage_files
+    from cbms.validate.outputs import ensure_out
+
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    targeting = load_targeting(_load_form(spec_manifest.form))
+    database = db or spec_manifest.db
+    ensure_out(out)
+    if not database.exists():
+        raise CbmsError(DB_003, path=database)
+    con = connect(database)
+    try:
+        report = compute_coverage(con, targeting, spec_manifest)
+        files = write_coverage_files(con, out)
+    finally:
+        con.close()
+    console.table(_say("Cobertura en el distrito", "Coverage in the district"),
+                  [_say("programa", "programme"), _say("elegibles", "eligible"), _say("usuarios", "beneficiaries"),
+                   _say("filtración %", "leakage %"), _say("subcobertura %", "under-coverage %")],
+                  [[targeting.get(p).name(state.lang), f"{e:,.0f}", f"{b:,.0f}", _percent(leak), _percent(under)]
+                   for p, e, b, leak, under in report.district])
+    console.success(_say(f"{report.programmes} programas, {report.rows} celdas ({report.suppressed} bajo el umbral)",
+                         f"{report.programmes} programmes, {report.rows} cells ({report.suppressed} below the "
+                         f"threshold)"))
+    for programme, count in report.unknown.items():
+        if count:
+            console.warning(_say(f"{programme}: {count} unidad(es) sin datos para decidir, fuera de las cuentas",
+                                 f"{programme}: {count} unit(s) without the answers to decide, left out"))
+    for path in files:
+        console.info(f"  {path}")
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+@app.command("target")
+def target(
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
+    rule: Annotated[Path | None, typer.Option("--rule", help=(
+        "Regla (YAML, p. ej. pipelines/targeting/pension65.yaml). / Rule file (YAML)."))] = None,
+    purpose: Annotated[str | None, typer.Option("--purpose", help=(
+        "Para qué se usará la lista (obligatorio). / What the list will be used for (required)."))] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=(
+        "Carpeta propia de las listas, fuera de los resultados de la corrida. / The lists' own folder, outside "
+        "the run's outputs."))] = None,
+    encrypt: Annotated[bool, typer.Option("--encrypt", help=(
+        "Cifrar (Parquet AES-GCM) con la clave de CBMS_LIST_KEY. / Encrypt (Parquet AES-GCM) with the key in "
+        "CBMS_LIST_KEY."))] = False,
+    log: Annotated[bool, typer.Option("--log", help=(
+        "Mostrar el registro de listas hechas. / Show the record of lists made."))] = False,
+    manifest: ManifestOpt = None,
+) -> None:
+    """Lista confidencial de hogares para visitar (nunca se publica). / Confidential outreach list (never
+    published)."""
+    from cbms.config import load_manifest
+    from cbms.errors import DB_003
+    from cbms.store import connect
+    from cbms.targeting import list_log, load_rule, write_list
+
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    database = db or spec_manifest.db
+    if not log and (rule is None or out is None):
+        raise typer.BadParameter(_say("dé --rule y --out (o --log)", "give --rule and --out (or --log)"))
+    targeting = load_rule(rule, _load_form(spec_manifest.form)) if rule is not None and not log else None
+    if not database.exists():
+        raise CbmsError(DB_003, path=database)
+    con = connect(database)
+    try:
+        if targeting is None:
+            records: list[object] = list(list_log(con))
+        else:
+            assert out is not None
+            written = write_list(con, targeting, spec_manifest, purpose, out, state.lang, encrypt)
+    finally:
+        con.close()
+    if targeting is None:
+        _print_lists(records, database)
+        return
+    console.success(_say(f"{written.households} hogares en {written.path} (solo para su dueño/a; registrada como "
+                         f"lista {written.record.list_id})",
+                         f"{written.households} households in {written.path} (owner-only; recorded as list "
+                         f"{written.record.list_id})"))
+
+
+def _print_lists(records: list[object], database: Path) -> None:
+    from cbms.targeting import ListRecord
+
+    console.info(_say(f"Listas confidenciales hechas desde {database}: {len(records)}",
+                      f"Confidential lists made from {database}: {len(records)}"))
+    for r in records:
+        assert isinstance(r, ListRecord)
+        console.info(f"{r.list_id}  {r.created_at:%Y-%m-%d %H:%M:%S} UTC  {r.user_name}  {r.rule_id}  "
+                     + _say(f"{r.households} hogares", f"{r.households} households")
+                     + ("" if r.persons is None else _say(f", {r.persons} personas", f", {r.persons} persons"))
+                     + ("  " + _say("cifrada", "encrypted") if r.encrypted else ""))
+        console.info(_say(f"    finalidad: {r.purpose}", f"    purpose: {r.purpose}"))
+        console.info(_say(f"    criterio: {r.criterion}", f"    criterion: {r.criterion}"))
+        console.info(_say(f"    regla: {r.rule_file} (sha256 {r.rule_sha256})",
+                          f"    rule: {r.rule_file} (sha256 {r.rule_sha256})"))
+        console.info(_say(f"    archivo: {r.file} (sha256 {r.file_sha256})",
+                          f"    file: {r.file} (sha256 {r.file_sha256})"))
+
+
 @app.command("run")
 def run_command(
     exports: Annotated[list[Path] | None, typer.Argument(help=(
@@ -557,6 +671,10 @@ def _print_run(report: object, out: Path, database: Path) -> None:
     if ind is not None:
         rows += [[_say("indicadores calculados", "indicators computed"), ind.indicators],
                  [_say("celdas / bajo el umbral", "cells / below the threshold"), f"{ind.rows} / {ind.suppressed}"]]
+    if report.coverage is not None:
+        cov = report.coverage
+        rows += [[_say("cobertura: programas / celdas / bajo el umbral", "coverage: programmes / cells / below the "
+                       "threshold"), f"{cov.programmes} / {cov.rows} / {cov.suppressed}"]]
     rows += [[_say(f"segundos: {stage}", f"seconds: {stage}"), f"{seconds:.1f}"]
              for stage, seconds in report.seconds.items()]
     console.table(_say("Resumen de la corrida", "Run summary"), [_say("qué", "what"), _say("cuánto", "how much")],

@@ -844,3 +844,124 @@ DEMO_006 = Detail(
     "demostración necesita.",
     "The form '{path}' has no 'member' repeat (household roster), which the demo census needs.",
 )
+
+# --- targeting: eligibility rules (pipelines/targeting/), programme coverage, confidential outreach lists ------
+TGT_001 = Detail(
+    "TGT_001",
+    "{where}: YAML mal formado: {reason}",
+    "{where}: malformed YAML: {reason}",
+)
+TGT_002 = Detail(
+    "TGT_002",
+    "{where}: clave desconocida '{key}'{hint_es}",
+    "{where}: unknown key '{key}'{hint_en}",
+)
+TGT_003 = Detail(
+    "TGT_003",
+    "{where}: falta la clave '{key}'",
+    "{where}: key '{key}' is missing",
+)
+TGT_004 = Detail(
+    "TGT_004",
+    "{where}: el archivo se llama '{file}' pero declara el id '{id}'",
+    "{where}: the file is called '{file}' but declares id '{id}'",
+)
+TGT_005 = Detail(
+    "TGT_005",
+    "{where}: el programa '{id}' ya está declarado en {other}",
+    "{where}: programme '{id}' is already declared in {other}",
+)
+TGT_006 = Detail(
+    "TGT_006",
+    "{where}: '{key}' = '{value}' no es válido; opciones: {options}{hint_es}",
+    "{where}: '{key}' = '{value}' is not valid; options: {options}{hint_en}",
+)
+TGT_007 = Detail(
+    "TGT_007",
+    "{where}: falta el texto en '{lang}' de '{key}'",
+    "{where}: '{key}' has no text in '{lang}'",
+)
+TGT_008 = Detail(
+    "TGT_008",
+    "{where}: la recepción se lee de '{item}', que no es una pregunta de selección múltiple del hogar en el "
+    "formulario '{form}'{hint_es}",
+    "{where}: receipt is read from '{item}', which is not a household-level select_multiple question of the form "
+    "'{form}'{hint_en}",
+)
+TGT_009 = Detail(
+    "TGT_009",
+    "{where}: '{code}' no es una opción de '{item}' (opciones: {options}){hint_es}",
+    "{where}: '{code}' is not an option of '{item}' (options: {options}){hint_en}",
+)
+TGT_010 = Detail(
+    "TGT_010",
+    "{where}: el SQL de '{key}' no corre sobre la unidad '{unit}': {reason}",
+    "{where}: the SQL of '{key}' does not run on unit '{unit}': {reason}",
+)
+TGT_011 = Detail(
+    "TGT_011",
+    "Las reglas de focalización en '{path}' tienen {count} problema(s); vea la lista arriba.",
+    "The targeting rules in '{path}' have {count} problem(s); see the list above.",
+)
+TGT_012 = Detail(
+    "TGT_012",
+    "{where}: 'recipients' (quién del hogar cuenta como usuario/a) solo se declara en reglas de personas "
+    "(unit: person)",
+    "{where}: 'recipients' (who in the household counts as the user) is declared only in person rules "
+    "(unit: person)",
+)
+TGT_013 = Detail(
+    "TGT_013",
+    "{where}: 'year' debe ser el año de la norma (un número entero), es '{value}'",
+    "{where}: 'year' must be the year of the rule (a whole number), it is '{value}'",
+)
+TGT_014 = Detail(
+    "TGT_014",
+    "No se encuentra la regla '{path}'.",
+    "Rule file '{path}' not found.",
+)
+TGT_015 = Detail(
+    "TGT_015",
+    "Una lista con datos personales necesita una finalidad: diga con --purpose para qué se usará "
+    "(p. ej. --purpose \"visitas de afiliación a Pensión 65, sector 3\").",
+    "A list of personal data needs a purpose: say with --purpose what it will be used for "
+    "(e.g. --purpose \"Pensión 65 enrolment visits, sector 3\").",
+)
+TGT_016 = Detail(
+    "TGT_016",
+    "'{path}' está dentro de la carpeta de resultados de una corrida ('{run}'): las listas confidenciales "
+    "nunca se escriben junto a lo publicado; elija con --out una carpeta aparte.",
+    "'{path}' is inside the output folder of a run ('{run}'): confidential lists are never written beside "
+    "published files; choose a separate folder with --out.",
+)
+TGT_017 = Detail(
+    "TGT_017",
+    "La carpeta '{path}' pueden leerla otras personas (permisos {mode}): use una carpeta nueva o restrínjala "
+    "con 'chmod 700 {path}'.",
+    "Others can read the folder '{path}' (permissions {mode}): use a new folder or restrict it with "
+    "'chmod 700 {path}'.",
+)
+TGT_018 = Detail(
+    "TGT_018",
+    "Para cifrar la lista ponga la clave en la variable de entorno {variable} (32 bytes aleatorios en base64; "
+    "p. ej. {variable}=$(openssl rand -base64 32)); nunca en la línea de comandos.",
+    "To encrypt the list put the key in the environment variable {variable} (32 random bytes in base64; "
+    "e.g. {variable}=$(openssl rand -base64 32)); never on the command line.",
+)
+TGT_019 = Detail(
+    "TGT_019",
+    "La clave de {variable} no sirve: debe ser una clave AES de 16, 24 o 32 bytes escrita en base64 "
+    "(p. ej. la salida de 'openssl rand -base64 32').",
+    "The key in {variable} is not usable: it must be an AES key of 16, 24 or 32 bytes written in base64 "
+    "(e.g. the output of 'openssl rand -base64 32').",
+)
+TGT_020 = Detail(
+    "TGT_020",
+    "La lista cifrada '{path}' no se puede leer con esta clave: {reason}",
+    "The encrypted list '{path}' cannot be read with this key: {reason}",
+)
+TGT_021 = Detail(
+    "TGT_021",
+    "{where}: el id '{id}' solo puede tener letras sin tilde, dígitos, '_' y '-' (nombra archivos y columnas)",
+    "{where}: id '{id}' may only have unaccented letters, digits, '_' and '-' (it names files and columns)",
+)

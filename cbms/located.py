@@ -87,3 +87,12 @@ def unknown_keys(declaration: Declaration, mapping: Mapping[str, Any], allowed: 
         if key not in allowed:
             problems.append(Notice(detail, {"where": declaration.where(*at, str(key)), "key": key,
                                             **did_you_mean(str(key), allowed)}))
+
+
+def bilingual(value: Any, key: str, where: str, problems: list[Notice], missing: Detail) -> tuple[str, str]:
+    """A declaration's {es, en} texts; each language left empty is a problem (`missing`, located at `where`)."""
+    given = value if isinstance(value, dict) else {}
+    for lang in ("es", "en"):
+        if not str(given.get(lang, "")).strip():
+            problems.append(Notice(missing, {"where": where, "key": key, "lang": lang}))
+    return str(given.get("es", "")), str(given.get("en", ""))

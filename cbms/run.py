@@ -1,4 +1,5 @@
-"""run_all(): the stages in order — ingest, validate, indicators, report, maps — with no logic of its own."""
+"""run_all(): the stages in order — ingest, validate, indicators, coverage, report, maps — with no logic of its
+own."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from cbms.config import Manifest
 from cbms.errors import Lang
 from cbms.indicators import ComputeReport
 from cbms.store import LoadReport
+from cbms.targeting import CoverageReport
 from cbms.validate import Accounting
 
 StageHook = Callable[[str, str], None]  # (event 'start' | 'done', stage name)
@@ -26,6 +28,7 @@ class RunReport:
     loads: list[LoadReport] = field(default_factory=list)
     accounting: Accounting | None = None
     indicators: ComputeReport | None = None
+    coverage: CoverageReport | None = None
     files: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # outputs that could not be written, in the run's language
     seconds: dict[str, float] = field(default_factory=dict)
@@ -52,6 +55,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.store import connect, write_tables
     from cbms.store.db import check_versions, register_forms
     from cbms.store.runs import record_run
+    from cbms.targeting import compute_coverage, load_targeting, write_coverage_files
     from cbms.validate import load_rules, validate_tables
     from cbms.validate.outputs import ensure_out, write_issues_parquet
 
@@ -64,6 +68,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     # the declarations (the round's own folders, or the shipped ones) are checked before any data is touched
     catalogue = load_catalogue(form, manifest.project.pipelines)
     rules = load_rules(form, manifest.project.schemas)
+    targeting = load_targeting(form, manifest.project.pipelines)
     with _stage(report, "ingest", hook):
         loaded = read_exports(exports, form)  # every export is read (and refused) before the database is opened
     con = connect(db)
@@ -80,7 +85,11 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
             report.files += list(write_indicator_files(con, out))
             folder = catalogue.folder
             report.run_id = record_run(con, manifest.path, sorted((folder / "indicators").glob("*.yaml"))
-                                       + sorted((folder / "units").glob("*"))).run_id
+                                       + sorted((folder / "units").glob("*"))
+                                       + sorted((folder / "targeting").glob("*.yaml"))).run_id
+        with _stage(report, "coverage", hook):
+            report.coverage = compute_coverage(con, targeting, manifest, units_ready=True)
+            report.files += list(write_coverage_files(con, out))
         if {"xlsx", "pdf"} & set(formats):
             with _stage(report, "report", hook):
                 _reports(con, manifest, out, lang, formats, report)

@@ -33,8 +33,10 @@ KEEP = ("instanceID",)  # the submission key itself: an export without it is ano
 def unread_questions(form: FormSpec) -> list[str]:
     """Questions whose name appears nowhere in the indicator declarations and unit SQL (nor in the HAZ
     relation the units join): found by reading the declarations' text, not by asking the engine."""
-    text = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "pipelines").rglob("*")
-                    if p.suffix in (".sql", ".yaml"))
+    # not pipelines/targeting/: the programmes' rules make no indicator cell
+    declarations = [*(ROOT / "pipelines" / "indicators").glob("*"), *(ROOT / "pipelines" / "units").glob("*"),
+                    ROOT / "pipelines" / "dimensions.yaml"]
+    text = " ".join(p.read_text(encoding="utf-8") for p in declarations if p.suffix in (".sql", ".yaml"))
     text += (ROOT / "cbms" / "indicators" / "haz.py").read_text(encoding="utf-8")
     words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
     return sorted(q.name for q in form.questions if q.stores_data and q.name not in words and q.name not in KEEP)

@@ -639,13 +639,15 @@ def _household_items(hh: pd.DataFrame, m: pd.DataFrame, rng: np.random.Generator
     dis = has(m["disability"] == "yes")
     del g
     r = rng.random((n, len(PROGRAMS)))
+    # targeting errors as programme registers show them: some households outside the rule receive (leakage),
+    # most of those inside it do not (under-coverage); the same draws `r`, so no other answer changes
     flags = np.stack([
-        kids_u7 & (y < 251) & (r[:, 0] < 0.25),
+        kids_u7 & (r[:, 0] < np.where(y < 251, 0.25, np.where(poor, 0.08, 0.02))),
         old65 & poor & (r[:, 1] < 0.45),
         (kids_u7 | old65) & (r[:, 2] < np.where(poor, 0.45, 0.15)),
         r[:, 3] < np.where(poor, 0.14, 0.03),
         school & (r[:, 4] < 0.62),
-        kids_u3 & poor & (r[:, 5] < 0.18),
+        kids_u3 & (r[:, 5] < np.where(poor, 0.18, 0.03)),
         dis & poor & (r[:, 6] < 0.2),
     ], axis=1)
     hh["programs"] = _multi(flags, PROGRAMS)

@@ -27,7 +27,7 @@ from cbms.errors import (
     Notice,
 )
 from cbms.form.spec import FormSpec
-from cbms.located import did_you_mean, read_declaration, shown_name, unknown_keys
+from cbms.located import bilingual, did_you_mean, read_declaration, shown_name, unknown_keys
 from cbms.project import SHIPPED
 
 PIPELINES = SHIPPED.pipelines
@@ -115,14 +115,6 @@ def load_units(folder: Path = PIPELINES) -> dict[str, str]:
     return {name: (folder / "units" / file).read_text(encoding="utf-8") for name, file in units.items()}
 
 
-def _texts(value: Any, key: str, where: str, problems: list[Notice]) -> tuple[str, str]:
-    texts = value if isinstance(value, dict) else {}
-    for lang in ("es", "en"):
-        if not str(texts.get(lang, "")).strip():
-            problems.append(Notice(IND_011, {"where": where, "key": key, "lang": lang}))
-    return str(texts.get("es", "")), str(texts.get("en", ""))
-
-
 def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions, units: Mapping[str, str],
               problems: list[Notice]) -> Indicator | None:
     declaration = read_declaration(path, shown_name(path, folder), IND_009, problems)
@@ -162,8 +154,8 @@ def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions,
         if need not in PARAMS:
             problems.append(Notice(IND_006, {"where": where("needs"), "key": "needs", "value": need,
                                               "options": ", ".join(PARAMS), **did_you_mean(str(need), PARAMS)}))
-    name_es, name_en = _texts(data["name"], "name", where("name"), problems)
-    def_es, def_en = _texts(data["definition"], "definition", where("definition"), problems)
+    name_es, name_en = bilingual(data["name"], "name", where("name"), problems, IND_011)
+    def_es, def_en = bilingual(data["definition"], "definition", where("definition"), problems, IND_011)
     return Indicator(
         id=str(data["id"]), domain=str(data["domain"]), name_es=name_es, name_en=name_en, definition_es=def_es,
         definition_en=def_en, unit=str(data["unit"]), value=str(data["value"]),

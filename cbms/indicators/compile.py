@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import duckdb
 import jinja2
@@ -32,9 +33,11 @@ def render_unit(template: str, weight: str | None) -> str:
 
 
 def create_units(con: duckdb.DuckDBPyConnection, units: Mapping[str, str], weight: str | None) -> None:
-    """Materialise the unit views in order, once, as temp tables (params and haz must exist)."""
+    """Materialise the unit views in order as temp tables, replacing earlier ones (params and haz must exist)."""
     for name, template in units.items():
-        con.execute(f"DROP VIEW IF EXISTS {quote(name)}")  # validation's audit views share these names
+        # validation's audit views share these names (and DROP VIEW IF EXISTS fails on a table of the name)
+        if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchall()[0][0]:
+            con.execute(f"DROP VIEW {quote(name)}")
         con.execute(f"CREATE OR REPLACE TEMP TABLE {quote(name)} AS {render_unit(template, weight)}")
 
 
@@ -73,20 +76,31 @@ def _empty_clean(con: duckdb.DuckDBPyConnection, form: FormSpec) -> None:
                     f"({typed_select(form, level, f'raw.{quote(level)}')}) LIMIT 0")
 
 
-def check_sql(catalogue: Catalogue, form: FormSpec) -> list[Notice]:
-    """Run every unit view and indicator SELECT on empty tables: what does not bind is reported, located."""
+@contextmanager
+def empty_database(form: FormSpec) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory database with the form's clean.* tables, params and haz, all empty: declarations' SQL is
+    checked on it without data."""
     con = duckdb.connect()
-    problems: list[Notice] = []
     try:
         _empty_clean(con, form)
         con.execute(PARAMS_DDL)
         con.execute(HAZ_DDL)
+        yield con
+    finally:
+        con.close()
+
+
+def check_sql(catalogue: Catalogue, form: FormSpec) -> list[Notice]:
+    """Run every unit view and indicator SELECT on empty tables: what does not bind is reported, located; and
+    every choice code they compare answers with must be an option of the question's list."""
+    problems: list[Notice] = []
+    with empty_database(form) as con:
         for name, template in catalogue.units.items():
             try:
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(name)} AS {render_unit(template, None)}")
             except (duckdb.Error, jinja2.TemplateError) as exc:
                 problems.append(Notice(IND_013, {"unit": name, "path": catalogue.folder / "units",
-                                                  "reason": " ".join(str(exc).split())[:400]}))
+                                                 "reason": " ".join(str(exc).split())[:400]}))
         if problems:
             return problems
         lists = choice_lists(form)
@@ -97,9 +111,7 @@ def check_sql(catalogue: Catalogue, form: FormSpec) -> list[Notice]:
                 con.execute(f"SELECT * FROM ({unit_select(indicator)}) LIMIT 0").fetchall()
             except duckdb.Error as exc:
                 problems.append(Notice(IND_007, {"where": indicator.where, "unit": indicator.unit,
-                                                  "reason": " ".join(str(exc).split())[:400]}))
+                                                 "reason": " ".join(str(exc).split())[:400]}))
                 continue
             problems += unknown_codes(unit_select(indicator), indicator.where, lists)
-    finally:
-        con.close()
     return problems

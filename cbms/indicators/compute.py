@@ -5,6 +5,7 @@ transaction. Roll-up from the finest level is exact because every measure is a s
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -52,6 +53,17 @@ def _params(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> None:
                 [p.z_total, p.z_extreme, p.quintile1, manifest.area_type, manifest.ubigeo])
 
 
+def prepare_units(con: duckdb.DuckDBPyConnection, units: Mapping[str, str], manifest: Manifest) -> None:
+    """The manifest's params, the children's height-for-age z-scores and the unit views over clean.*, as temp
+    tables of this connection; refused when no household enters."""
+    _params(con, manifest)
+    con.execute(HAZ_DDL)
+    create_haz(con)
+    create_units(con, units, manifest.weight)
+    if not con.execute("SELECT count(*) FROM household").fetchall()[0][0]:
+        raise CbmsError(IND_012)
+
+
 def _grouping_sets() -> str:
     subsets: list[tuple[str, ...]] = [(), ("sex",), ("head_sex",), ("age_group",), ("sex", "age_group")]
     sets = [f"(indicator_id, {', '.join((*area, *sub))})" for area in AREA_SETS.values() for sub in subsets]
@@ -60,12 +72,7 @@ def _grouping_sets() -> str:
 
 def compute_indicators(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, manifest: Manifest) -> ComputeReport:
     """Compute every indicator on clean.* and replace mart.indicator_values and mart.indicator_catalogue."""
-    _params(con, manifest)
-    con.execute(HAZ_DDL)
-    create_haz(con)
-    create_units(con, catalogue.units, manifest.weight)
-    if not con.execute("SELECT count(*) FROM household").fetchall()[0][0]:
-        raise CbmsError(IND_012)
+    prepare_units(con, catalogue.units, manifest)
     available = {"quintile1": manifest.poverty.quintile1 is not None}
     chosen = [i for i in catalogue.indicators if all(available.get(n, False) for n in i.needs)]
     skipped = tuple(i.id for i in catalogue.indicators if i not in chosen)
