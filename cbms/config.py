@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,16 @@ class PovertyLines:
     year: int
     source: str
     quintile1: float | None = None  # national first-quintile per-capita income threshold (PePI), if known
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetSource:
+    """The round's budget as the municipality keeps it (CSV or a workbook), and its column names where they are
+    not the default ones (budget field -> the file's header)."""
+
+    file: Path
+    sheet: str | None = None  # a workbook's sheet; None for the first
+    columns: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +62,7 @@ class Manifest:
     lang: str = "es"
     formats: tuple[str, ...] = ("xlsx", "pdf", "maps")
     db: Path = field(default=ROOT / "data" / "cbms.duckdb")
+    budget: BudgetSource | None = None  # the budget set against the needs (cbms budget), when the round has one
 
 
 SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -63,9 +75,11 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "quality": {"max_unknown_percent": (int, float)},
     "weights": {"column": str},
     "outputs": {"lang": str, "formats": list, "db": str},
+    "budget": {"file": str, "sheet": str, "columns": dict},
 }
 WORDS = {str: ("un texto", "a text"), int: ("un número entero", "a whole number"),
-         list: ("una lista", "a list"), (int, float): ("un número", "a number")}
+         list: ("una lista", "a list"), (int, float): ("un número", "a number"),
+         dict: ("una tabla [sección.clave]", "a [section.key] table")}
 
 
 def _hint(key: str, allowed: list[str]) -> dict[str, str]:
@@ -123,6 +137,19 @@ def _period(path: Path, period: Any) -> tuple[str, str] | None:
     return start.isoformat(), end.isoformat()
 
 
+def _budget(path: Path, budget: dict[str, Any]) -> BudgetSource | None:
+    """The [budget] section: the file (beside the manifest), its sheet, its column names."""
+    if not budget.get("file"):
+        return None
+    columns = budget.get("columns", {})
+    for key, header in columns.items():
+        if not isinstance(header, str) or not header.strip():
+            raise CbmsError(MAN_004, path=path, key=f"budget.columns.{key}", found=header,
+                            expected_es="el nombre de una columna del archivo", expected_en="a column name of the file")
+    return BudgetSource(file=_file(path, "budget.file", budget["file"]) or Path(budget["file"]),
+                        sheet=budget.get("sheet") or None, columns=dict(columns))
+
+
 def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
     """Read and check a run manifest."""
     path = Path(path)
@@ -176,4 +203,5 @@ def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
         max_unknown_percent=float(unknown),
         weight=data.get("weights", {}).get("column") or None, lang=lang,
         formats=tuple(out.get("formats", ("xlsx", "pdf", "maps"))),
-        db=_file(path, "outputs.db", out.get("db"), must_exist=False) or ROOT / "data" / "cbms.duckdb")
+        db=_file(path, "outputs.db", out.get("db"), must_exist=False) or ROOT / "data" / "cbms.duckdb",
+        budget=_budget(path, data.get("budget", {})))
