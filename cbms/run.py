@@ -1,4 +1,4 @@
-"""run_all(): the stages in order — ingest, validate, indicators, report, maps — with no logic of its own."""
+"""run_all(): the stages in order — ingest, validate, indicators, budget, report, maps — with no logic of its own."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pathlib import Path
 
 import duckdb
 
+from cbms.budget import BudgetInputs, BudgetRun
 from cbms.config import Manifest
 from cbms.errors import Lang
-from cbms.indicators import ComputeReport
+from cbms.indicators import Catalogue, ComputeReport
 from cbms.store import LoadReport
 from cbms.validate import Accounting
 
@@ -26,6 +27,8 @@ class RunReport:
     loads: list[LoadReport] = field(default_factory=list)
     accounting: Accounting | None = None
     indicators: ComputeReport | None = None
+    budget: BudgetRun | None = None  # when the manifest names a budget
+    budget_inputs: BudgetInputs | None = None
     files: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # outputs that could not be written, in the run's language
     seconds: dict[str, float] = field(default_factory=dict)
@@ -63,6 +66,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     check_versions(form.form_id, versions)
     catalogue = load_catalogue(form)  # the declarations are checked before any data is touched
     rules = load_rules(form)
+    report.budget_inputs = _budget_inputs(manifest, catalogue)  # checked before any data, as the catalogue is
     with _stage(report, "ingest", hook):
         loaded = read_exports(exports, form)  # every export is read (and refused) before the database is opened
     con = connect(db)
@@ -80,6 +84,10 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
             folder = catalogue.folder
             report.run_id = record_run(con, manifest.path, sorted((folder / "indicators").glob("*.yaml"))
                                        + sorted((folder / "units").glob("*"))).run_id
+        if report.budget_inputs is not None:
+            with _stage(report, "budget", hook):
+                report.budget = _budget(con, manifest, out, report.budget_inputs)
+                report.files += list(report.budget.files)
         if {"xlsx", "pdf"} & set(formats):
             with _stage(report, "report", hook):
                 _reports(con, manifest, out, lang, formats, report)
@@ -89,6 +97,18 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     finally:
         con.close()
     return report
+
+
+def _budget_inputs(manifest: Manifest, catalogue: Catalogue) -> BudgetInputs | None:
+    from cbms.budget import check_budget
+
+    return check_budget(manifest, catalogue) if manifest.budget is not None else None
+
+
+def _budget(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, inputs: BudgetInputs) -> BudgetRun:
+    from cbms.budget import run_budget
+
+    return run_budget(con, manifest, out, inputs)
 
 
 def _validation_workbook(con: duckdb.DuckDBPyConnection, out: Path, lang: Lang) -> list[Path]:
