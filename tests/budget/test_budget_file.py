@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from cbms.budget import check_budget
+from cbms.budget import budget_tables, check_budget
 from cbms.budget.projects import parse_amount
 from cbms.cli import main
 from cbms.config import BudgetSource, load_manifest
@@ -36,6 +36,7 @@ from cbms.errors import (
     BUD_017,
     BUD_018,
     BUD_019,
+    BUD_039,
     ING_011,
     ING_012,
     CbmsError,
@@ -212,3 +213,20 @@ def test_amounts_with_thousands_separators_in_either_convention(whole: int, cent
     peruvian = f"{whole:,}.{cents:02d}"  # 1,250,000.50
     spanish = peruvian.replace(",", " ").replace(".", ",").replace(" ", ".")  # 1.250.000,50
     assert parse_amount(peruvian) == parse_amount(spanish) == pytest.approx(whole + cents / 100)
+
+
+def test_without_a_geography_table_the_sectors_are_checked_against_the_database(tmp_path: Path) -> None:
+    manifest = write_round(tmp_path, budget=BUDGET.replace("P4,Pista,2026,S02", "P4,Pista,2026,S03"), geography=None)
+    inputs = check_budget(manifest, folder=tmp_path / "budget")
+    assert [n.detail.code for n in inputs.notes] == [BUD_039.code]  # not checked yet: no list of sectors
+    con = duckdb.connect()
+    build_mart(con)
+    with pytest.raises(CbmsError) as info:
+        budget_tables(con, manifest, inputs)
+    (problem,) = info.value.problems
+    assert (problem.detail.code, problem.context["row"], problem.context["source"]) == (
+        BUD_010.code, 5, "mart.indicator_values")
+    manifest = write_round(tmp_path, geography=None)
+    tables = budget_tables(con, manifest, check_budget(manifest, folder=tmp_path / "budget"))
+    assert [(r.area_code, r.area_name) for r in tables.ranking] == [("S02", "S02"), ("S01", "S01")]
+    con.close()
