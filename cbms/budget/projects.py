@@ -111,15 +111,13 @@ def read_budget(source: BudgetSource, declarations: Declarations, areas: Areas, 
         for number, cells in sheet.rows:
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
                 continue
+            code = _text(reader.cell(cells, "code"))
+            if code and code in first:  # said even when the row has other faults: every problem at once
+                problems.append(Notice(BUD_012, {**reader.at(number, "code"), "value": code, "first": first[code]}))
+            first.setdefault(code, number)
             project = reader.project(number, cells)
-            if project is None:
-                continue
-            if project.code in first:
-                problems.append(Notice(BUD_012, {**reader.at(number, "code"), "value": project.code,
-                                                  "first": first[project.code]}))
-                continue
-            first[project.code] = number
-            projects.append(project)
+            if project is not None and first[code] == number:
+                projects.append(project)
         if not projects and not problems:
             problems.append(Notice(BUD_017, {"path": sheet.label}))
     if problems:

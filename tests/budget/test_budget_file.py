@@ -46,7 +46,7 @@ from tests.conftest import ROOT
 
 HEADER = "codigo,nombre,año,sector,monto,estado,categoria,necesidad,grupo_objetivo"
 # Against the demo's declarations (pipelines/budget) and geography (sectors S01-S10). Row 2 is sound; every
-# other row has one fault, named beside it with the column it is in.
+# other row has one fault (its name says which), row 13 two: its code is row 4's, itself a faulty row.
 DAMAGED = f"""\
 {HEADER}
 PP-01,Agua,2026,S07,1450000,aprobado,agua_saneamiento,,general
@@ -60,14 +60,15 @@ PP-08,Grupo desconocido,2026,S07,1000,aprobado,agua_saneamiento,,mujer
 PP-09,Estado desconocido,2026,S07,1000,aprovado,agua_saneamiento,,general
 PP-10,Categoría desconocida,2026,S07,1000,aprobado,agua_saneamento,,general
 PP-11,Año mal escrito,26,S07,1000,aprobado,agua_saneamiento,,general
-PP-12,Distrito y sector,2026,distrito;S01,1000,aprobado,agua_saneamiento,,general
+PP-03,Distrito y sector (y código repetido),2026,distrito;S01,1000,aprobado,agua_saneamiento,,general
 PP-13,Monto ambiguo,2026,S07,"1,250",aprobado,agua_saneamiento,,general
 """
 EXPECTED = [  # (code, row, column)
     (BUD_005.code, 3, "'codigo' (A)"), (BUD_006.code, 4, "'monto' (E)"), (BUD_007.code, 5, "'monto' (E)"),
     (BUD_010.code, 6, "'sector' (D)"), (BUD_012.code, 7, "'codigo' (A)"), (BUD_013.code, 8, "'necesidad' (H)"),
     (BUD_014.code, 9, "'grupo_objetivo' (I)"), (BUD_015.code, 10, "'estado' (F)"),
-    (BUD_016.code, 11, "'categoria' (G)"), (BUD_009.code, 12, "'año' (C)"), (BUD_011.code, 13, "'sector' (D)"),
+    (BUD_016.code, 11, "'categoria' (G)"), (BUD_009.code, 12, "'año' (C)"), (BUD_012.code, 13, "'codigo' (A)"),
+    (BUD_011.code, 13, "'sector' (D)"),
     (BUD_008.code, 14, "'monto' (E)"),
 ]
 
@@ -98,7 +99,8 @@ def test_every_problem_located_at_once(tmp_path: Path) -> None:
     assert "did you mean 'mujeres'" in messages[BUD_014.code]
     assert "did you mean 'aprobado'" in messages[BUD_015.code]
     assert "did you mean 'agua_saneamiento'" in messages[BUD_016.code]
-    assert "already on row 2" in messages[BUD_012.code]
+    duplicates = [p.message("en") for p in error.problems if p.detail.code == BUD_012.code]
+    assert ["already on row 2" in m for m in duplicates] == [True, False] and "already on row 4" in duplicates[1]
 
 
 def test_a_damaged_budget_exits_1_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
