@@ -40,6 +40,10 @@ app.add_typer(form_app, name="form")
 indicators_app = typer.Typer(help=(
     "Indicadores: calcular, revisar el catálogo, listarlo. / Indicators: compute, check the catalogue, list it."))
 app.add_typer(indicators_app, name="indicators")
+budget_app = typer.Typer(help=(
+    "Presupuesto frente a necesidades: calcular, revisar las declaraciones. / Budget against need: compute, check "
+    "the declarations."))
+app.add_typer(budget_app, name="budget")
 
 
 def _say(es: str, en: str) -> str:
@@ -497,6 +501,63 @@ def map_(
         console.info(f"  {path}")
 
 
+@budget_app.callback(invoke_without_command=True)
+def budget(
+    ctx: typer.Context,
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")] = Path("out"),
+    manifest: ManifestOpt = None,
+) -> None:
+    """Presupuesto sensible al género: las necesidades del censo frente al presupuesto de la ronda. /
+    Gender-responsive budgeting: the census's needs set against the round's budget."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cbms.budget import check_budget, run_budget
+    from cbms.config import load_manifest
+    from cbms.errors import DB_003
+    from cbms.store import connect
+
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    inputs = check_budget(spec_manifest)  # every problem of the declarations and the budget, before anything is read
+    database = db or spec_manifest.db
+    if not database.exists():
+        raise CbmsError(DB_003, path=database)
+    con = connect(database)
+    try:
+        result = run_budget(con, spec_manifest, out, inputs)
+    finally:
+        con.close()
+    _print_budget(result, inputs)
+
+
+@budget_app.command("check")
+def budget_check(manifest: ManifestOpt = None) -> None:
+    """Revisa las necesidades, las reglas y el presupuesto sin datos. / Lint the needs, the rules and the budget."""
+    from cbms.budget import check_budget
+    from cbms.config import load_manifest
+
+    inputs = check_budget(load_manifest(manifest) if manifest else load_manifest())
+    for note in inputs.notes:
+        console.warning(note.message(state.lang))
+    console.success(_say(f"Conforme: {len(inputs.declarations.needs)} necesidades, "
+                         f"{len(inputs.budget.projects)} proyectos",
+                         f"Passes: {len(inputs.declarations.needs)} needs, {len(inputs.budget.projects)} projects"))
+
+
+def _print_budget(result: object, inputs: object) -> None:
+    from cbms.budget import BudgetInputs, BudgetRun
+    from cbms.budget.summary import summarise
+
+    assert isinstance(result, BudgetRun) and isinstance(inputs, BudgetInputs)
+    for summary in summarise(result.tables, state.lang):
+        console.table(summary.title, summary.headers, summary.rows)
+    for note in (*inputs.notes, *result.tables.notes):
+        console.warning(note.message(state.lang))
+    console.info(_say("Archivos (cifras exactas, para analistas):", "Files (exact figures, for analysts):"))
+    for path in result.files:
+        console.info(f"  {path}")
+
+
 @app.command("coverage")
 def coverage(
     db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
@@ -679,7 +740,9 @@ def _print_run(report: object, out: Path, database: Path) -> None:
              for stage, seconds in report.seconds.items()]
     console.table(_say("Resumen de la corrida", "Run summary"), [_say("qué", "what"), _say("cuánto", "how much")],
                   rows)
-    for note in (*(a.notes if a is not None else ()), *(ind.unknown if ind is not None else ())):
+    budget_notes = (*report.budget_inputs.notes, *report.budget.tables.notes) \
+        if report.budget is not None and report.budget_inputs is not None else ()
+    for note in (*(a.notes if a is not None else ()), *(ind.unknown if ind is not None else ()), *budget_notes):
         console.warning(note.message(state.lang))
     for problem in report.problems:
         console.warning(problem)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,6 +44,16 @@ class PovertyLines:
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetSource:
+    """The round's budget as the municipality keeps it (CSV or a workbook), and its column names where they are
+    not the default ones (budget field -> the file's header)."""
+
+    file: Path
+    sheet: str | None = None  # a workbook's sheet; None for the first
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Manifest:
     """Everything a round's run needs to know besides the data."""
 
@@ -67,6 +78,7 @@ class Manifest:
     formats: tuple[str, ...] = ("xlsx", "pdf", "maps")
     db: Path = field(default=ROOT / "data" / "cbms.duckdb")
     project: Project = SHIPPED  # the analysts' folders: the shipped ones unless [project] names the round's own
+    budget: BudgetSource | None = None  # the budget set against the needs (cbms budget), when the round has one
 
 
 SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -80,9 +92,11 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "quality": {"max_unknown_percent": (int, float)},
     "weights": {"column": str},
     "outputs": {"lang": str, "formats": list, "db": str},
+    "budget": {"file": str, "sheet": str, "columns": dict},
 }
 WORDS = {str: ("un texto", "a text"), int: ("un número entero", "a whole number"),
-         list: ("una lista", "a list"), (int, float): ("un número", "a number")}
+         list: ("una lista", "a list"), (int, float): ("un número", "a number"),
+         dict: ("una tabla [sección.clave]", "a [section.key] table")}
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
 
@@ -192,6 +206,19 @@ def _project(reader: _Reader, values: dict[str, Any]) -> Project:
                    reports=chosen["reports"] or SHIPPED.reports)
 
 
+def _budget(reader: _Reader, budget: dict[str, Any]) -> BudgetSource | None:
+    """The [budget] section: the file (beside the manifest), its sheet, its column names."""
+    if not budget.get("file"):
+        return None
+    columns = budget.get("columns", {})
+    for key, header in columns.items():
+        if not isinstance(header, str) or not header.strip():
+            reader.say(MAN_004, f"budget.columns.{key}", found=header,
+                       expected_es="el nombre de una columna del archivo", expected_en="a column name of the file")
+    return BudgetSource(file=_file(reader, "budget.file", budget["file"]) or Path(budget["file"]),
+                        sheet=budget.get("sheet") or None, columns=dict(columns))
+
+
 def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
     """Read and check a run manifest: one CbmsError listing every problem, each at its line."""
     path = Path(path)
@@ -244,7 +271,7 @@ def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
         weight=known.get("weights", {}).get("column") or None, max_unknown_percent=float(unknown), lang=lang,
         formats=tuple(out.get("formats", ("xlsx", "pdf", "maps"))),
         db=_file(reader, "outputs.db", out.get("db"), must_exist=False) or ROOT / "data" / "cbms.duckdb",
-        project=project)
+        project=project, budget=_budget(reader, known.get("budget", {})))
     if reader.problems:
         raise CbmsError(MAN_008, path=path, count=len(reader.problems)).with_problems(tuple(reader.problems))
     return manifest

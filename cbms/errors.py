@@ -965,3 +965,225 @@ TGT_021 = Detail(
     "{where}: el id '{id}' solo puede tener letras sin tilde, dígitos, '_' y '-' (nombra archivos y columnas)",
     "{where}: id '{id}' may only have unaccented letters, digits, '_' and '-' (it names files and columns)",
 )
+
+# --- the budget against need (cbms budget: the round's budget, pipelines/budget/needs.yaml and rules.yaml) ----
+BUD_001 = Detail(
+    "BUD_001",
+    "No se encuentra el presupuesto '{path}'.",
+    "Budget file '{path}' not found.",
+)
+BUD_002 = Detail(
+    "BUD_002",
+    "'{path}' no es un presupuesto legible (CSV, o libro XLSX, XLS u ODS): {reason}",
+    "'{path}' is not a readable budget (CSV, or an XLSX, XLS or ODS workbook): {reason}",
+)
+BUD_003 = Detail(
+    "BUD_003",
+    "'{path}' ocupa {size} bytes (descomprimido); un presupuesto no pasa de {limit}: no se abre.",
+    "'{path}' takes {size} bytes (uncompressed); a budget is not over {limit}: not opened.",
+)
+BUD_004 = Detail(
+    "BUD_004",
+    "'{path}': falta la columna de {field_es} ('{column}'){hint_es}; columnas del archivo: {columns}. Si se llama "
+    "de otro modo, declárelo en el manifiesto: [budget.columns] {field} = \"nombre\".",
+    "'{path}': the {field_en} column ('{column}') is missing{hint_en}; the file's columns: {columns}. If it is "
+    "named otherwise, declare it in the manifest: [budget.columns] {field} = \"name\".",
+)
+BUD_005 = Detail(
+    "BUD_005",
+    "'{path}', fila {row}, columna {column}: falta {field_es}.",
+    "'{path}', row {row}, column {column}: the {field_en} is missing.",
+)
+BUD_006 = Detail(
+    "BUD_006",
+    "'{path}', fila {row}, columna {column}: el monto '{value}' no es un número de soles.",
+    "'{path}', row {row}, column {column}: the amount '{value}' is not a number of soles.",
+)
+BUD_007 = Detail(
+    "BUD_007",
+    "'{path}', fila {row}, columna {column}: el monto {value} es negativo.",
+    "'{path}', row {row}, column {column}: the amount {value} is negative.",
+)
+BUD_008 = Detail(
+    "BUD_008",
+    "'{path}', fila {row}, columna {column}: el monto '{value}' es ambiguo (¿separador de miles o de decimales?): "
+    "escríbalo sin separador de miles, p. ej. 1250000.50.",
+    "'{path}', row {row}, column {column}: the amount '{value}' is ambiguous (thousands or decimal separator?): "
+    "write it without a thousands separator, e.g. 1250000.50.",
+)
+BUD_009 = Detail(
+    "BUD_009",
+    "'{path}', fila {row}, columna {column}: '{value}' no es un año (cuatro cifras, p. ej. 2026).",
+    "'{path}', row {row}, column {column}: '{value}' is not a year (four digits, e.g. 2026).",
+)
+BUD_010 = Detail(
+    "BUD_010",
+    "'{path}', fila {row}, columna {column}: el sector '{value}' no está en la geografía de la ronda ({source})"
+    "{hint_es}; escriba un código de sector, varios separados por ';', o 'distrito'.",
+    "'{path}', row {row}, column {column}: sector '{value}' is not in the round's geography ({source}){hint_en}; "
+    "write a sector code, several separated by ';', or 'distrito' (district-wide).",
+)
+BUD_011 = Detail(
+    "BUD_011",
+    "'{path}', fila {row}, columna {column}: '{value}' mezcla 'distrito' con sectores: un proyecto es de todo el "
+    "distrito o de sus sectores.",
+    "'{path}', row {row}, column {column}: '{value}' mixes 'distrito' (district-wide) with sectors: a project is "
+    "either district-wide or in its sectors.",
+)
+BUD_012 = Detail(
+    "BUD_012",
+    "'{path}', fila {row}, columna {column}: el código de proyecto '{value}' ya está en la fila {first}.",
+    "'{path}', row {row}, column {column}: project code '{value}' is already on row {first}.",
+)
+BUD_013 = Detail(
+    "BUD_013",
+    "'{path}', fila {row}, columna {column}: la necesidad '{value}' no está declarada en {declared}{hint_es}.",
+    "'{path}', row {row}, column {column}: need '{value}' is not declared in {declared}{hint_en}.",
+)
+BUD_014 = Detail(
+    "BUD_014",
+    "'{path}', fila {row}, columna {column}: el grupo objetivo '{value}' no está declarado en {declared}{hint_es}.",
+    "'{path}', row {row}, column {column}: target group '{value}' is not declared in {declared}{hint_en}.",
+)
+BUD_015 = Detail(
+    "BUD_015",
+    "'{path}', fila {row}, columna {column}: el estado '{value}' no está declarado en {declared} (hay: {options})"
+    "{hint_es}.",
+    "'{path}', row {row}, column {column}: status '{value}' is not declared in {declared} (there are: {options})"
+    "{hint_en}.",
+)
+BUD_016 = Detail(
+    "BUD_016",
+    "'{path}', fila {row}, columna {column}: la categoría '{value}' no está declarada en {declared}{hint_es}.",
+    "'{path}', row {row}, column {column}: category '{value}' is not declared in {declared}{hint_en}.",
+)
+BUD_017 = Detail(
+    "BUD_017",
+    "'{path}' no tiene proyectos: ninguna fila con datos debajo de los encabezados.",
+    "'{path}' holds no project: no row with data under the headers.",
+)
+BUD_018 = Detail(
+    "BUD_018",
+    "El presupuesto '{path}' tiene {count} problema(s); vea la lista arriba. No se escribió nada.",
+    "The budget '{path}' has {count} problem(s); see the list above. Nothing was written.",
+)
+BUD_019 = Detail(
+    "BUD_019",
+    "'{path}': [budget.columns] '{key}' no es un campo del presupuesto{hint_es}; campos: {fields}.",
+    "'{path}': [budget.columns] '{key}' is not a budget field{hint_en}; fields: {fields}.",
+)
+BUD_020 = Detail(
+    "BUD_020",
+    "{where}: clave desconocida '{key}'{hint_es}",
+    "{where}: unknown key '{key}'{hint_en}",
+)
+BUD_021 = Detail(
+    "BUD_021",
+    "{where}: falta la clave '{key}'",
+    "{where}: key '{key}' is missing",
+)
+BUD_022 = Detail(
+    "BUD_022",
+    "{where}: YAML mal formado: {reason}",
+    "{where}: malformed YAML: {reason}",
+)
+BUD_023 = Detail(
+    "BUD_023",
+    "{where}: el indicador '{value}' no está en el catálogo (pipelines/indicators/){hint_es}",
+    "{where}: indicator '{value}' is not in the catalogue (pipelines/indicators/){hint_en}",
+)
+BUD_024 = Detail(
+    "BUD_024",
+    "{where}: la necesidad '{value}' ya está declarada en {other}",
+    "{where}: need '{value}' is already declared in {other}",
+)
+BUD_025 = Detail(
+    "BUD_025",
+    "{where}: '{key}' = '{value}' no es válido; opciones: {options}{hint_es}",
+    "{where}: '{key}' = '{value}' is not valid; options: {options}{hint_en}",
+)
+BUD_026 = Detail(
+    "BUD_026",
+    "{where}: un costo unitario va con su fuente y su año (unit_cost, cost_source, cost_year); falta '{key}'",
+    "{where}: a unit cost comes with its source and year (unit_cost, cost_source, cost_year); '{key}' is missing",
+)
+BUD_027 = Detail(
+    "BUD_027",
+    "{where}: '{key}' debe ser {expected_es}; es '{value}'",
+    "{where}: '{key}' must be {expected_en}; it is '{value}'",
+)
+BUD_028 = Detail(
+    "BUD_028",
+    "{where}: falta el texto en '{lang}' de '{key}'",
+    "{where}: '{key}' has no text in '{lang}'",
+)
+BUD_029 = Detail(
+    "BUD_029",
+    "{where}: el indicador {indicator} no puede medir una necesidad en '{unit}': {reason_es}",
+    "{where}: indicator {indicator} cannot measure a need in '{unit}': {reason_en}",
+)
+BUD_030 = Detail(
+    "BUD_030",
+    "{where}: los pesos del ordenamiento deben sumar más de 0",
+    "{where}: the ranking weights must add up to more than 0",
+)
+BUD_031 = Detail(
+    "BUD_031",
+    "Las declaraciones del presupuesto en '{path}' tienen {count} problema(s); vea la lista arriba.",
+    "The budget declarations in '{path}' have {count} problem(s); see the list above.",
+)
+BUD_032 = Detail(
+    "BUD_032",
+    "La base no tiene indicadores calculados ({reason}): corra primero 'cbms indicators'.",
+    "The database holds no computed indicators ({reason}): run 'cbms indicators' first.",
+)
+BUD_033 = Detail(
+    "BUD_033",
+    "Los indicadores de estas necesidades no se calcularon en la base: {missing}. Corra 'cbms indicators' (y "
+    "revise si les falta un parámetro del manifiesto).",
+    "The indicators of these needs were not computed in the database: {missing}. Run 'cbms indicators' (and "
+    "check whether they lack a manifest parameter).",
+)
+BUD_034 = Detail(
+    "BUD_034",
+    "La tabla de geografía '{path}' no se puede leer ({reason}): los sectores del presupuesto no se pueden revisar.",
+    "The geography table '{path}' cannot be read ({reason}): the budget's sectors cannot be checked.",
+)
+BUD_035 = Detail(
+    "BUD_035",
+    "El manifiesto '{path}' no declara un presupuesto: añada [budget] file = \"presupuesto.csv\".",
+    "The manifest '{path}' declares no budget: add [budget] file = \"budget.csv\".",
+)
+BUD_036 = Detail(
+    "BUD_036",
+    "{count} proyecto(s) por S/ {amount} no atienden ninguna necesidad declarada (ni por su columna de necesidad "
+    "ni por su categoría): {codes}. Cuentan en la clasificación, no en la comparación con las necesidades.",
+    "{count} project(s) worth S/ {amount} address no declared need (neither by their need column nor by their "
+    "category): {codes}. They count in the classification, not in the comparison with the needs.",
+)
+BUD_037 = Detail(
+    "BUD_037",
+    "{count} proyecto(s) por S/ {amount} tienen un estado que no cuenta como asignado ({statuses}): se clasifican "
+    "pero no suman en los montos.",
+    "{count} project(s) worth S/ {amount} have a status that does not count as allocated ({statuses}): they are "
+    "classified but not added to the amounts.",
+)
+BUD_038 = Detail(
+    "BUD_038",
+    "S/ {amount} de proyectos de todo el distrito no se atribuyen a ningún sector: cuentan en el distrito, no en "
+    "la comparación entre sectores.",
+    "S/ {amount} of district-wide projects are attributed to no sector: they count in the district, not in the "
+    "comparison between sectors.",
+)
+BUD_039 = Detail(
+    "BUD_039",
+    "El manifiesto no tiene tabla de geografía (geography.table): los sectores del presupuesto se revisan contra los "
+    "de la base al correr 'cbms budget'.",
+    "The manifest has no geography table (geography.table): the budget's sectors are checked against the "
+    "database's when 'cbms budget' runs.",
+)
+BUD_040 = Detail(
+    "BUD_040",
+    "No se encuentra la declaración '{path}'.",
+    "Declaration file '{path}' not found.",
+)

@@ -52,6 +52,21 @@ def _lines(node: yaml.Node, key: Key, out: dict[Key, int]) -> None:
             _lines(item, (*key, index), out)
 
 
+def node_line(node: yaml.Node | None) -> int:
+    """The 1-based line of a composed YAML node (loaders that walk nodes: the budget's declarations)."""
+    return node.start_mark.line + 1 if node is not None else 1
+
+
+def node_keys(mapping: yaml.Node | None) -> dict[str, yaml.Node]:
+    """A mapping node's keys, each as its own node (its line is where the key is written)."""
+    return {str(k.value): k for k, _ in mapping.value} if isinstance(mapping, yaml.MappingNode) else {}
+
+
+def node_values(mapping: yaml.Node | None) -> dict[str, yaml.Node]:
+    """A mapping node's value nodes by key."""
+    return {str(k.value): v for k, v in mapping.value} if isinstance(mapping, yaml.MappingNode) else {}
+
+
 def shown_name(path: Path, folder: Path) -> str:
     """A declaration's name in messages: relative to the folder above the analysts' folder (`schemas/rules/x.yaml`)."""
     return str(path.relative_to(folder.parent)) if folder.parent in path.parents else str(path)

@@ -1,5 +1,5 @@
-"""run_all(): the stages in order — ingest, validate, indicators, coverage, report, maps — with no logic of its
-own."""
+"""run_all(): the stages in order — ingest, validate, indicators, coverage, budget, report, maps — with no logic
+of its own."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import duckdb
 
+from cbms.budget import BudgetInputs, BudgetRun
 from cbms.config import Manifest
 from cbms.errors import Lang
-from cbms.indicators import ComputeReport
+from cbms.indicators import Catalogue, ComputeReport
 from cbms.store import LoadReport
 from cbms.targeting import CoverageReport
 from cbms.validate import Accounting
@@ -29,6 +30,8 @@ class RunReport:
     accounting: Accounting | None = None
     indicators: ComputeReport | None = None
     coverage: CoverageReport | None = None
+    budget: BudgetRun | None = None  # when the manifest names a budget
+    budget_inputs: BudgetInputs | None = None
     files: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # outputs that could not be written, in the run's language
     seconds: dict[str, float] = field(default_factory=dict)
@@ -69,6 +72,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     catalogue = load_catalogue(form, manifest.project.pipelines)
     rules = load_rules(form, manifest.project.schemas)
     targeting = load_targeting(form, manifest.project.pipelines)
+    report.budget_inputs = _budget_inputs(manifest, catalogue)  # checked before any data, as the catalogue is
     with _stage(report, "ingest", hook):
         loaded = read_exports(exports, form)  # every export is read (and refused) before the database is opened
     con = connect(db)
@@ -90,6 +94,10 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
         with _stage(report, "coverage", hook):
             report.coverage = compute_coverage(con, targeting, manifest, units_ready=True)
             report.files += list(write_coverage_files(con, out))
+        if report.budget_inputs is not None:
+            with _stage(report, "budget", hook):
+                report.budget = _budget(con, manifest, out, report.budget_inputs)
+                report.files += list(report.budget.files)
         if {"xlsx", "pdf"} & set(formats):
             with _stage(report, "report", hook):
                 _reports(con, manifest, out, lang, formats, report)
@@ -99,6 +107,18 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     finally:
         con.close()
     return report
+
+
+def _budget_inputs(manifest: Manifest, catalogue: Catalogue) -> BudgetInputs | None:
+    from cbms.budget import check_budget
+
+    return check_budget(manifest, catalogue) if manifest.budget is not None else None
+
+
+def _budget(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, inputs: BudgetInputs) -> BudgetRun:
+    from cbms.budget import run_budget
+
+    return run_budget(con, manifest, out, inputs)
 
 
 def _validation_workbook(con: duckdb.DuckDBPyConnection, out: Path, lang: Lang) -> list[Path]:
