@@ -51,11 +51,22 @@ class Census:
 
 
 # ------------------------------------------------------------------------------------------- formatting
+def _shared_text(values: np.ndarray, text: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """`text` of each value, one string object per distinct value: a census repeats its ages, hours and
+    amounts millions of times, and a Python string per cell was most of the generator's memory."""
+    if values.dtype.kind == "f":  # by bit pattern: -0.0 keeps its own text, as it had one string per cell
+        keys, inverse = np.unique(values.view(np.int64), return_inverse=True)
+        distinct = keys.view(np.float64)
+    else:
+        distinct, inverse = np.unique(values, return_inverse=True)
+    return np.asarray(text(distinct).astype(object)[inverse], dtype=object)
+
+
 def _text_int(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     ok = np.isfinite(x)
     out = np.full(len(x), None, dtype=object)
-    out[ok] = np.round(x[ok]).astype(np.int64).astype(str).astype(object)
+    out[ok] = _shared_text(np.round(x[ok]).astype(np.int64), lambda v: v.astype(str))
     return out
 
 
@@ -64,9 +75,11 @@ def _text_dec(x: np.ndarray) -> np.ndarray:
     ok = np.isfinite(x)
     out = np.full(len(x), None, dtype=object)
     if ok.any():
-        s = np.char.mod("%.2f", np.round(x[ok], 2))
-        s = np.char.rstrip(np.char.rstrip(s, "0"), ".")
-        out[ok] = s.astype(object)
+        def text(v: np.ndarray) -> np.ndarray:
+            s = np.char.mod("%.2f", v)
+            return np.char.rstrip(np.char.rstrip(s, "0"), ".")
+
+        out[ok] = _shared_text(np.round(x[ok], 2), text)
     return out
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cbms.demo import write_demo
+from cbms.demo import odk_csv, write_demo
 
 CENSUSES = {"clean": {"households": 300, "seed": 5}, "dirty": {"households": 400, "seed": 11, "error_rate": 0.1}}
 DIGESTS = {  # sha256 over (file name, NUL, bytes) of every file written, in name order
@@ -38,3 +38,10 @@ def _digest(paths: tuple[Path, ...]) -> str:
 def test_the_bytes_written_before_chunks(tmp_path: Path, fmt: str, census: str) -> None:
     result = write_demo(fmt=fmt, out=tmp_path, **CENSUSES[census])  # type: ignore[arg-type]
     assert _digest(result.files) == DIGESTS[(fmt, census)]
+
+
+def test_the_csv_zip_written_in_small_pieces_is_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(odk_csv, "ROWS", 7)  # rows formatted at a time
+    monkeypatch.setattr(odk_csv, "BLOCK", 1000)  # bytes handed to the compressor at a time
+    result = write_demo(fmt="odk-csv", out=tmp_path, **CENSUSES["dirty"])  # type: ignore[arg-type]
+    assert _digest(result.files) == DIGESTS[("odk-csv", "dirty")]
