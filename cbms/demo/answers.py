@@ -96,8 +96,12 @@ def odk_datetime(ms_local: np.ndarray, offset_h: int = -5) -> np.ndarray:
 
 
 def _text_obj(x: np.ndarray) -> np.ndarray:
-    out = np.asarray(x, dtype=object)
-    return np.asarray(np.where(pd.isna(out), NONE, out), dtype=object)
+    """Text answers as Python strings, one object per distinct answer (a column read from pandas' string
+    storage would make one per cell), None where empty."""
+    codes, distinct = pd.factorize(np.asarray(x, dtype=object))
+    table = np.empty(len(distinct) + 1, dtype=object)
+    table[:-1] = np.asarray(distinct, dtype=object)
+    return table[codes]  # code -1 (empty) is the last entry, None
 
 
 def _uuids(rng: np.random.Generator, n: int) -> np.ndarray:
