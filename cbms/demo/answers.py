@@ -101,7 +101,7 @@ def _text_obj(x: np.ndarray) -> np.ndarray:
     codes, distinct = pd.factorize(np.asarray(x, dtype=object))
     table = np.empty(len(distinct) + 1, dtype=object)
     table[:-1] = np.asarray(distinct, dtype=object)
-    return table[codes]  # code -1 (empty) is the last entry, None
+    return np.asarray(table[codes], dtype=object)  # code -1 (empty) is the last entry, None
 
 
 def _uuids(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -404,6 +404,14 @@ def _repeat_counts(rep: Repeat, root: Frame) -> np.ndarray:
     else:
         counts = np.ones(root.n)
     return np.where(relevant, np.nan_to_num(counts, nan=0.0), 0).astype(int)
+
+
+def rows_by_parent(parent: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A repeat's rows grouped by their submission 0..n-1, in row order: (row indices, start of each group; n + 1
+    starts). Rows without a submission (parent -1) are in no group."""
+    order = np.argsort(parent, kind="stable")
+    starts = np.searchsorted(parent[order], np.arange(n + 1), side="left")
+    return order, starts
 
 
 def _positions(count: np.ndarray) -> np.ndarray:

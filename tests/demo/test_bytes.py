@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cbms.demo import odk_csv, write_demo
+from cbms.demo import kobo_json, odk_csv, odk_odata, write_demo
 
 CENSUSES = {"clean": {"households": 300, "seed": 5}, "dirty": {"households": 400, "seed": 11, "error_rate": 0.1}}
 DIGESTS = {  # sha256 over (file name, NUL, bytes) of every file written, in name order
@@ -45,3 +45,18 @@ def test_the_csv_zip_written_in_small_pieces_is_the_same(tmp_path: Path, monkeyp
     monkeypatch.setattr(odk_csv, "BLOCK", 1000)  # bytes handed to the compressor at a time
     result = write_demo(fmt="odk-csv", out=tmp_path, **CENSUSES["dirty"])  # type: ignore[arg-type]
     assert _digest(result.files) == DIGESTS[("odk-csv", "dirty")]
+
+
+# the same census in pages of 70 submissions (6 of them, and a last short one), digests taken the same way from
+# the generator before it built pages one at a time
+PAGED = {"odk-odata": "d1526e90e37cb2a1e6b6b6cf3490be1b0197d68eb544490fc88be7c63d125b04",
+         "kobo-json": "5bf79d8052523f91554645987611d88f8b013a429cbb0313910c8d1ae35504de"}
+
+
+@pytest.mark.parametrize("fmt", sorted(PAGED))
+def test_pages_built_one_at_a_time_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    monkeypatch.setattr(odk_odata, "PAGE", 70)
+    monkeypatch.setattr(kobo_json, "PAGE", 70)
+    result = write_demo(fmt=fmt, out=tmp_path, **CENSUSES["dirty"])  # type: ignore[arg-type]
+    assert len(result.files) == 8  # 7 pages and injected.json
+    assert _digest(result.files) == PAGED[fmt]
