@@ -8,6 +8,7 @@ of its type that satisfies its constraint, or stays empty when it is not relevan
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ NONE = np.array(None, dtype=object)  # an empty answer, broadcast by np.where in
 
 ATTACHMENT_TYPES = frozenset({"image", "audio", "video", "file", "background-audio", "audit"})
 _CENTRAL_FAR_FUTURE = "2999-01-01"
+CHUNK = 50_000  # households whose repeat rows are answered at a time
 
 
 @dataclass
@@ -379,14 +381,25 @@ def answer_form(spec: FormSpec, pop: Population, rng: np.random.Generator, today
         position = _positions(count)
         # the model's rows for (household, position); rows the model lacks stay for the generic answers
         model_rows = _model_rows(table, parent, position)
-        model: dict[str, np.ndarray] = {}
-        if to_model is not None and len(table):
-            for name, col in to_model(table).items():
-                model[name] = np.where(model_rows >= 0, col[np.maximum(model_rows, 0)], NONE)
-        frame = Frame(values={}, n=len(parent), parent=root_frame, parent_row=parent, position=position,
-                      today=today)
-        binder.fill(questions, model, frame)
-        data = _frame_table(questions, frame)
+        columns = to_model(table) if to_model is not None and len(table) else {}
+        answers = {q.xpath: np.full(len(parent), None, dtype=object) for q in questions}
+        # households in chunks: only the answers themselves are kept for the whole census. The same bytes as
+        # in one piece, since a repeat's answers read their own household and draw no random numbers for the
+        # shipped form (tests/demo/test_bytes.py)
+        bounds = np.searchsorted(parent, np.arange(0, len(hh) + CHUNK, CHUNK))
+        for lo, hi in itertools.pairwise(bounds):
+            if lo == hi:
+                continue
+            rows = model_rows[lo:hi]
+            model = {name: np.where(rows >= 0, col[np.maximum(rows, 0)], NONE) for name, col in columns.items()}
+            frame = Frame(values={}, n=int(hi - lo), parent=root_frame, parent_row=parent[lo:hi],
+                          position=position[lo:hi], today=today)
+            binder.fill(questions, model, frame)
+            binder.cache.clear()  # keyed by the frame's id, which the next chunk's frame may reuse
+            for q in questions:
+                answers[q.xpath][lo:hi] = frame.values[q.name]
+        del columns
+        data = pd.DataFrame(answers, dtype=object, copy=False)
         data["__parent"] = parent
         data["__pos"] = position
         levels[rep.name] = Level(rep.name, rep, questions, data)

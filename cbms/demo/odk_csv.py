@@ -77,7 +77,7 @@ def central_tables(census: Census) -> dict[str, pd.DataFrame]:
         "Edits": np.array([str(int(e)) for e in meta["__edits"]], dtype=object),
         "FormVersion": np.full(n, spec.version or "", dtype=object),
     }
-    tables = {f"{spec.form_id}.csv": pd.DataFrame(cols, dtype=object)}
+    tables = {f"{spec.form_id}.csv": pd.DataFrame(cols, dtype=object, copy=False)}
     keys = meta["__key"].to_numpy(object)
     for rep in spec.repeats:
         level = census.levels.get(rep.name)
@@ -95,7 +95,7 @@ def central_tables(census: Census) -> dict[str, pd.DataFrame]:
         rcols["PARENT_KEY"] = parent_key
         rcols["KEY"] = np.array([central_key(k, path, p) for k, p in zip(parent_key, d["__pos"], strict=True)],
                                 dtype=object)
-        tables[f"{spec.form_id}-{rep.name}.csv"] = pd.DataFrame(rcols, dtype=object)
+        tables[f"{spec.form_id}-{rep.name}.csv"] = pd.DataFrame(rcols, dtype=object, copy=False)
     return tables
 
 
