@@ -130,6 +130,11 @@ def clean_tables(catalogue: Catalogue) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------- export
+def _text(path: Path) -> str:
+    """A path as a SQL string literal (COPY takes no parameter for its target)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def export_parquet(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, manifest: Manifest, folder: Path) -> Path:
     """clean.* (the tables the units read), haz and params as Parquet in `folder`, partitioned by area.
 
@@ -151,12 +156,12 @@ def export_parquet(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, manifes
     for name, query in queries.items():
         target = folder / name
         if con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0]:
-            con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet, PARTITION_BY ({', '.join(AREA)}))")
+            con.execute(f"COPY ({query}) TO {_text(target)} (FORMAT parquet, PARTITION_BY ({', '.join(AREA)}))")
         else:  # no folder of partitions to read the columns from: one empty file holds them
             target.mkdir()
-            con.execute(f"COPY ({query}) TO '{target / 'empty.parquet'}' (FORMAT parquet)")
+            con.execute(f"COPY ({query}) TO {_text(target / 'empty.parquet')} (FORMAT parquet)")
     (folder / "params").mkdir()
-    con.execute(f"COPY params TO '{folder / 'params' / 'params.parquet'}' (FORMAT parquet)")
+    con.execute(f"COPY params TO {_text(folder / 'params' / 'params.parquet')} (FORMAT parquet)")
     return folder
 
 
@@ -210,43 +215,49 @@ def _arrow_frame(spark: SparkSession, table: pa.Table, schema: str) -> DataFrame
     return spark.createDataFrame([tuple(r.values()) for r in table.to_pylist()], schema=schema)
 
 
-def _read(spark: SparkSession, folder: Path) -> DataFrame:
-    return spark.read.option("basePath", str(folder)).parquet(str(folder))
+def _at(location: str, name: str) -> str:
+    """A file or folder inside a location that may be a URI (s3://, hdfs://), which pathlib would mangle."""
+    return f"{location.rstrip('/')}/{name}"
 
 
-def run_spark(spark: SparkSession, catalogue: Catalogue, manifest: Manifest, parquet: Sequence[Path],
-              fine: Sequence[Path], out: Path) -> tuple[list[Indicator], tuple[str, ...]]:
+def _read(spark: SparkSession, folder: str) -> DataFrame:
+    return spark.read.option("basePath", folder).parquet(folder)
+
+
+def run_spark(spark: SparkSession, catalogue: Catalogue, manifest: Manifest, parquet: Sequence[str],
+              fine: Sequence[str], out: str) -> tuple[list[Indicator], tuple[str, ...]]:
     """Compute on Spark: the clean tables of every folder in `parquet` (each one as export_parquet writes
     them; several are several parts of one census), plus the exact sums already computed for other parts
-    (`fine`); write `out/fine` (exact sums by grupo and breakdown, for a later merge) and `out/values`."""
+    (`fine`); write `out/fine` (exact sums by grupo and breakdown, for a later merge) and `out/values`.
+    Locations are paths or URIs Spark reads (s3://, hdfs://)."""
     chosen, skipped = choose(catalogue, manifest)
     parts: list[DataFrame] = []
     if parquet:
         for name in [*clean_tables(catalogue), "haz", "params"]:
-            frames = [_read(spark, folder / name) for folder in parquet]
+            frames = [_read(spark, _at(folder, name)) for folder in parquet]
             union = frames[0]
             for other in frames[1:]:
                 union = union.unionByName(other)
-            _view("params" if name == "params" else name if name == "haz" else f"clean_{name}",
+            _view(name if name in ("haz", "params") else f"clean_{name}",
                   union.limit(1) if name == "params" else union)
         for name, template in catalogue.units.items():
             _view(name, _sql(spark, render_unit(template, manifest.weight), f"pipelines/units ({name})"))
         if not spark.table("household").limit(1).count():
             raise CbmsError(IND_012)
         parts.append(_sql(spark, fine_sql(chosen, catalogue), "pipelines/indicators"))
-    parts += [spark.read.parquet(str(folder)) for folder in fine]
+    parts += [spark.read.parquet(folder) for folder in fine]
     merged = parts[0]
     for other in parts[1:]:
         merged = merged.unionByName(other)
     merged.createOrReplaceTempView("ind_parts")
     whole = _view("ind_fine", _sql(spark, merge_sql("ind_parts"), "cbms.indicators.compute (merge)"))
-    whole.write.mode("overwrite").parquet(str(out / "fine"))
+    whole.write.mode("overwrite").parquet(_at(out, "fine"))
     _arrow_frame(spark, combo_rows(chosen, catalogue), "indicator_id STRING, combo STRING") \
         .createOrReplaceTempView("ind_combos")
     _arrow_frame(spark, kind_rows(chosen), "indicator_id STRING, value_kind STRING, sensitive BOOLEAN, ord INT") \
         .createOrReplaceTempView("ind_kinds")
     values = _sql(spark, values_sql(manifest), "cbms.indicators.compute (roll-up)")
-    values.coalesce(1).write.mode("overwrite").parquet(str(out / "values"))
+    values.coalesce(1).write.mode("overwrite").parquet(_at(out, "values"))
     return chosen, skipped
 
 
@@ -255,9 +266,9 @@ def compute_indicators_spark(con: duckdb.DuckDBPyConnection, catalogue: Catalogu
     """compute_indicators on Spark: export clean.* to `work/clean`, compute there, replace mart.* from the result."""
     parquet = export_parquet(con, catalogue, manifest, work / "clean")
     with spark_session(master) as spark:
-        chosen, skipped = run_spark(spark, catalogue, manifest, [parquet], [], work)
-    values = str(work / "values" / "*.parquet")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ind_values AS SELECT * FROM read_parquet('{values}')")
+        chosen, skipped = run_spark(spark, catalogue, manifest, [str(parquet)], [], str(work))
+    con.execute("CREATE OR REPLACE TEMP TABLE ind_values AS SELECT * FROM read_parquet(?)",
+                [str(work / "values" / "*.parquet")])
     con.register("ind_kinds_in", kind_rows(chosen))
     con.execute("CREATE OR REPLACE TEMP TABLE ind_kinds AS SELECT * FROM ind_kinds_in")
     con.unregister("ind_kinds_in")
@@ -268,9 +279,9 @@ def compute_indicators_spark(con: duckdb.DuckDBPyConnection, catalogue: Catalogu
 def main(argv: Sequence[str] | None = None) -> None:
     """spark-submit entry point: compute from Parquet folders (and earlier parts' sums) into a folder."""
     parser = argparse.ArgumentParser(prog="cbms.indicators.spark", description=__doc__.split("\n")[0])
-    parser.add_argument("parquet", nargs="*", type=Path, help="folders written by export_parquet (one per part)")
-    parser.add_argument("--fine", nargs="*", type=Path, default=[], help="out/fine folders of parts computed before")
-    parser.add_argument("--out", type=Path, required=True, help="where fine/ and values/ are written")
+    parser.add_argument("parquet", nargs="*", help="folders written by export_parquet (one per part), paths or URIs")
+    parser.add_argument("--fine", nargs="*", default=[], help="out/fine folders of parts computed before")
+    parser.add_argument("--out", required=True, help="where fine/ and values/ are written (path or URI)")
     parser.add_argument("--manifest", type=Path, help="round manifest (TOML)")
     parser.add_argument("--master", help="Spark master; spark-submit's when absent")
     args = parser.parse_args(argv)

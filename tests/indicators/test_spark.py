@@ -151,8 +151,9 @@ def test_spark_gives_duckdbs_cells_and_merges_parts(census: Path, catalogue: Cat
         halves.append(export_parquet(con, catalogue, manifest, tmp_path / f"half{half}"))
         con.close()
     with spark_session("local[2]") as spark:
-        run_spark(spark, catalogue, manifest, [halves[0]], [], tmp_path / "first")
-        run_spark(spark, catalogue, manifest, [halves[1]], [tmp_path / "first" / "fine"], tmp_path / "both")
+        run_spark(spark, catalogue, manifest, [str(halves[0])], [], str(tmp_path / "first"))
+        run_spark(spark, catalogue, manifest, [str(halves[1])], [str(tmp_path / "first" / "fine")],
+                  str(tmp_path / "both"))
     merged = duckdb.connect()
     rows = merged.execute(f"SELECT * EXCLUDE (ord) FROM read_parquet('{tmp_path / 'both' / 'values'}/*.parquet') "
                           "ORDER BY ALL").fetchall()
