@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cbms.demo import kobo_json, odk_csv, odk_odata, write_demo
+from cbms.demo import answers, kobo_json, odk_csv, odk_odata, write_demo
 
 CENSUSES = {"clean": {"households": 300, "seed": 5}, "dirty": {"households": 400, "seed": 11, "error_rate": 0.1}}
 DIGESTS = {  # sha256 over (file name, NUL, bytes) of every file written, in name order
@@ -60,3 +60,11 @@ def test_pages_built_one_at_a_time_are_the_same(tmp_path: Path, monkeypatch: pyt
     result = write_demo(fmt=fmt, out=tmp_path, **CENSUSES["dirty"])  # type: ignore[arg-type]
     assert len(result.files) == 7  # 6 pages and injected.json
     assert _digest(result.files) == PAGED[fmt]
+
+
+@pytest.mark.parametrize("fmt", sorted({f for f, _ in DIGESTS}))
+def test_repeats_answered_in_chunks_of_households_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               fmt: str) -> None:
+    monkeypatch.setattr(answers, "CHUNK", 37)  # 11 chunks of the 400 households
+    result = write_demo(fmt=fmt, out=tmp_path, **CENSUSES["dirty"])  # type: ignore[arg-type]
+    assert _digest(result.files) == DIGESTS[(fmt, "dirty")]
