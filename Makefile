@@ -10,11 +10,11 @@ OUT    ?= out/demo
 $(BIN)/cbms: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $@
 
-# System packages from Debian: Java 17 runs ODK Validate (the jar inside pyxform); Pango and DejaVu fonts
-# for WeasyPrint's PDFs; poppler-utils (pdftoppm) and LibreOffice Calc to check the PDFs and workbooks in tests.
+# System packages from Debian: Java 17 runs ODK Validate (the jar inside pyxform) and Spark (the 'spark' extra);
+# Pango and DejaVu fonts for WeasyPrint's PDFs; poppler-utils (pdftoppm) and LibreOffice Calc to check the PDFs and workbooks in tests.
 DEB_PACKAGES := openjdk-17-jre-headless libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
                 poppler-utils libreoffice-calc-nogui
 system:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -354,6 +355,11 @@ def validate(
         raise CbmsError(VAL_900, errors=a.errors)
 
 
+class _Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 ManifestOpt = Annotated[Path | None, typer.Option("--manifest", help=(
     "Manifiesto de la ronda (TOML). / Round manifest (TOML)."))]
 
@@ -364,6 +370,11 @@ def indicators(
     db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")] = Path("out"),
     manifest: ManifestOpt = None,
+    engine: Annotated[_Engine, typer.Option("--engine", help=(
+        "Motor: duckdb (una máquina) o spark (pyspark, extra 'spark'). / Engine: duckdb (one machine) or spark "
+        "(pyspark, the 'spark' extra)."))] = _Engine.duckdb,
+    master: Annotated[str, typer.Option("--master", help=(
+        "Master de Spark. / Spark master."))] = "local[2]",
 ) -> None:
     """Calcula todos los indicadores. / Compute every indicator."""
     if ctx.invoked_subcommand is not None:
@@ -382,7 +393,13 @@ def indicators(
         raise CbmsError(DB_003, path=database)
     con = connect(database)
     try:
-        report = compute_indicators(con, catalogue, spec_manifest)
+        if engine is _Engine.spark:
+            from cbms.indicators.spark import compute_indicators_spark
+
+            # clean.* goes to Parquet beside the database, never under OUT: it holds names and phones
+            report = compute_indicators_spark(con, catalogue, spec_manifest, database.with_suffix(".spark"), master)
+        else:
+            report = compute_indicators(con, catalogue, spec_manifest)
         files = write_indicator_files(con, out)
     finally:
         con.close()
@@ -771,4 +788,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
+    # with the 'spark' extra installed, pandera imports pyspark.pandas, which warns about the pandas version on
+    # every command; cbms hands no pandas object to Spark
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     sys.exit(main())

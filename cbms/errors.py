@@ -533,6 +533,27 @@ IND_014 = Detail(
     "{threshold} %). Items: {items_en}.",
 )
 
+IND_020 = Detail(
+    "IND_020",
+    "Para calcular con Spark falta pyspark: instale el extra con pip install 'cbms[spark]' (y Java 17).",
+    "Computing on Spark needs pyspark: install the extra with pip install 'cbms[spark]' (and Java 17).",
+)
+IND_021 = Detail(
+    "IND_021",
+    "Spark no arrancó (¿está Java 17 instalado y en el PATH?): {reason}",
+    "Spark did not start (is Java 17 installed and on the PATH?): {reason}",
+)
+IND_022 = Detail(
+    "IND_022",
+    "{where}: el SQL no se pudo traducir del dialecto de DuckDB al de Spark: {reason}",
+    "{where}: the SQL could not be translated from DuckDB's dialect to Spark's: {reason}",
+)
+IND_023 = Detail(
+    "IND_023",
+    "{where}: Spark no acepta el SQL traducido: {reason}",
+    "{where}: Spark does not accept the translated SQL: {reason}",
+)
+
 # --- poverty-map inputs (cbms map: wide tables, boundaries, choropleths) ---------------------------
 MAP_001 = Detail(
     "MAP_001",

@@ -128,7 +128,8 @@ def write_demo(households: int, seed: int, fmt: str, out: Path, error_rate: floa
     gc_was_on = gc.isenabled()
     gc.disable()  # millions of small strings and dicts, no cycles: the collector would only rescan them
     try:
-        census, records, _pop = build_census(households, seed, spec, float(error_rate), formats_orphans=not nested)
+        census, records, _ = build_census(  # the model is dropped: only the answers are written
+           households, seed, spec, float(error_rate), formats_orphans=not nested)
         files = _writer(fmt)(census, out, seed)
     finally:
         if gc_was_on:

@@ -8,6 +8,7 @@ of its type that satisfies its constraint, or stays empty when it is not relevan
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ NONE = np.array(None, dtype=object)  # an empty answer, broadcast by np.where in
 
 ATTACHMENT_TYPES = frozenset({"image", "audio", "video", "file", "background-audio", "audit"})
 _CENTRAL_FAR_FUTURE = "2999-01-01"
+CHUNK = 50_000  # households whose repeat rows are answered at a time
 
 
 @dataclass
@@ -51,11 +53,22 @@ class Census:
 
 
 # ------------------------------------------------------------------------------------------- formatting
+def _shared_text(values: np.ndarray, text: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """`text` of each value, one string object per distinct value: a census repeats its ages, hours and
+    amounts millions of times, and a Python string per cell was most of the generator's memory."""
+    if values.dtype.kind == "f":  # by bit pattern: -0.0 keeps its own text, as it had one string per cell
+        keys, inverse = np.unique(values.view(np.int64), return_inverse=True)
+        distinct = keys.view(np.float64)
+    else:
+        distinct, inverse = np.unique(values, return_inverse=True)
+    return np.asarray(text(distinct).astype(object)[inverse], dtype=object)
+
+
 def _text_int(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     ok = np.isfinite(x)
     out = np.full(len(x), None, dtype=object)
-    out[ok] = np.round(x[ok]).astype(np.int64).astype(str).astype(object)
+    out[ok] = _shared_text(np.round(x[ok]).astype(np.int64), lambda v: v.astype(str))
     return out
 
 
@@ -64,9 +77,11 @@ def _text_dec(x: np.ndarray) -> np.ndarray:
     ok = np.isfinite(x)
     out = np.full(len(x), None, dtype=object)
     if ok.any():
-        s = np.char.mod("%.2f", np.round(x[ok], 2))
-        s = np.char.rstrip(np.char.rstrip(s, "0"), ".")
-        out[ok] = s.astype(object)
+        def text(v: np.ndarray) -> np.ndarray:
+            s = np.char.mod("%.2f", v)
+            return np.char.rstrip(np.char.rstrip(s, "0"), ".")
+
+        out[ok] = _shared_text(np.round(x[ok], 2), text)
     return out
 
 
@@ -83,8 +98,12 @@ def odk_datetime(ms_local: np.ndarray, offset_h: int = -5) -> np.ndarray:
 
 
 def _text_obj(x: np.ndarray) -> np.ndarray:
-    out = np.asarray(x, dtype=object)
-    return np.asarray(np.where(pd.isna(out), NONE, out), dtype=object)
+    """Text answers as Python strings, one object per distinct answer (a column read from pandas' string
+    storage would make one per cell), None where empty."""
+    codes, distinct = pd.factorize(np.asarray(x, dtype=object))
+    table = np.empty(len(distinct) + 1, dtype=object)
+    table[:-1] = np.asarray(distinct, dtype=object)
+    return np.asarray(table[codes], dtype=object)  # code -1 (empty) is the last entry, None
 
 
 def _uuids(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -362,14 +381,25 @@ def answer_form(spec: FormSpec, pop: Population, rng: np.random.Generator, today
         position = _positions(count)
         # the model's rows for (household, position); rows the model lacks stay for the generic answers
         model_rows = _model_rows(table, parent, position)
-        model: dict[str, np.ndarray] = {}
-        if to_model is not None and len(table):
-            for name, col in to_model(table).items():
-                model[name] = np.where(model_rows >= 0, col[np.maximum(model_rows, 0)], NONE)
-        frame = Frame(values={}, n=len(parent), parent=root_frame, parent_row=parent, position=position,
-                      today=today)
-        binder.fill(questions, model, frame)
-        data = _frame_table(questions, frame)
+        columns = to_model(table) if to_model is not None and len(table) else {}
+        answers = {q.xpath: np.full(len(parent), None, dtype=object) for q in questions}
+        # households in chunks: only the answers themselves are kept for the whole census. The same bytes as
+        # in one piece, since a repeat's answers read their own household and draw no random numbers for the
+        # shipped form (tests/demo/test_bytes.py)
+        bounds = np.searchsorted(parent, np.arange(0, len(hh) + CHUNK, CHUNK))
+        for lo, hi in itertools.pairwise(bounds):
+            if lo == hi:
+                continue
+            rows = model_rows[lo:hi]
+            model = {name: np.where(rows >= 0, col[np.maximum(rows, 0)], NONE) for name, col in columns.items()}
+            frame = Frame(values={}, n=int(hi - lo), parent=root_frame, parent_row=parent[lo:hi],
+                          position=position[lo:hi], today=today)
+            binder.fill(questions, model, frame)
+            binder.cache.clear()  # keyed by the frame's id, which the next chunk's frame may reuse
+            for q in questions:
+                answers[q.xpath][lo:hi] = frame.values[q.name]
+        del columns
+        data = pd.DataFrame(answers, dtype=object, copy=False)
         data["__parent"] = parent
         data["__pos"] = position
         levels[rep.name] = Level(rep.name, rep, questions, data)
@@ -387,6 +417,14 @@ def _repeat_counts(rep: Repeat, root: Frame) -> np.ndarray:
     else:
         counts = np.ones(root.n)
     return np.where(relevant, np.nan_to_num(counts, nan=0.0), 0).astype(int)
+
+
+def rows_by_parent(parent: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A repeat's rows grouped by their submission 0..n-1, in row order: (row indices, start of each group; n + 1
+    starts). Rows without a submission (parent -1) are in no group."""
+    order = np.argsort(parent, kind="stable")
+    starts = np.searchsorted(parent[order], np.arange(n + 1), side="left")
+    return order, starts
 
 
 def _positions(count: np.ndarray) -> np.ndarray:

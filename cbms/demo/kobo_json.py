@@ -11,14 +11,16 @@ left out, repeats as lists of objects keyed by full path (`member/basic/age`), t
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cbms.demo.answers import Census, instance_items
+from cbms.demo.answers import Census, instance_items, rows_by_parent
 from cbms.form.spec import Repeat
 
 PAGE = 10_000
@@ -83,12 +85,12 @@ def _fill(obj: dict[str, Any], keys: list[str], values: tuple[Any, ...]) -> None
             obj[k] = v
 
 
-def results(census: Census, ids: KoboIds) -> list[dict[str, Any]]:
-    """Every submission as one `results` item of the API."""
+def results(census: Census, ids: KoboIds) -> Iterator[dict[str, Any]]:
+    """Every submission as one `results` item of the API, one at a time (a page holds PAGE of them)."""
     spec = census.spec
     meta = {c: census.meta[c].to_numpy(object) for c in census.meta.columns}
     n = len(census.root.data)
-    children: dict[str, list[list[dict[str, Any]]]] = {}
+    groups: dict[str, tuple[list[str], list[np.ndarray], np.ndarray, np.ndarray]] = {}
     for rep in spec.repeats:
         if rep.name not in census.levels or rep.parent is not None:
             continue
@@ -96,13 +98,17 @@ def results(census: Census, ids: KoboIds) -> list[dict[str, Any]]:
         first = _segments(census, rep.name)[0]  # one level of repeats: no child segments
         assert not isinstance(first, Repeat)
         keys, cols = first
-        per_parent: list[list[dict[str, Any]]] = [[] for _ in range(n)]
-        for parent, values in zip(d["__parent"].to_numpy(), zip(*cols, strict=True), strict=True):
-            if parent >= 0:
-                row: dict[str, Any] = {}
-                _fill(row, keys, values)
-                per_parent[parent].append(row)
-        children[rep.name] = per_parent
+        groups[rep.name] = (keys, cols, *rows_by_parent(d["__parent"].to_numpy(), n))
+
+    def children(name: str, parent: int) -> list[dict[str, Any]]:
+        keys, cols, order, starts = groups[name]
+        rows = []
+        for j in order[starts[parent]:starts[parent + 1]]:
+            row: dict[str, Any] = {}
+            _fill(row, keys, tuple(c[j] for c in cols))
+            rows.append(row)
+        return rows
+
     segments = _segments(census, None)
     row_iters = [zip(*seg[1], strict=True) if not isinstance(seg, Repeat) and seg[1] else None
                  for seg in segments]
@@ -110,12 +116,11 @@ def results(census: Census, ids: KoboIds) -> list[dict[str, Any]]:
     gps = census.root.data[gps_q.xpath].to_numpy(object) if gps_q else np.full(n, None)
     name_col = next((q.xpath for q in census.root.questions if q.path == ("meta", "instanceName")), None)
     names = census.root.data[name_col].to_numpy(object) if name_col else np.full(n, None)
-    out = []
     for i in range(n):
         obj: dict[str, Any] = {"_id": ids.first_id + i, "formhub/uuid": ids.formhub_uuid}
         for seg, it in zip(segments, row_iters, strict=True):
             if isinstance(seg, Repeat):
-                rows = children[seg.name][i]
+                rows = children(seg.name, i)
                 if rows:
                     obj["/".join(seg.path)] = rows
             elif it is not None:
@@ -144,23 +149,23 @@ def results(census: Census, ids: KoboIds) -> list[dict[str, Any]]:
             "_submitted_by": kobo_username(str(meta["__enumerator"][i])),
             "meta/rootUuid": meta["__key"][i],
         }
-        out.append(obj)
-    return out
+        yield obj
 
 
 def write_kobo_json(census: Census, out: Path, seed: int) -> tuple[Path, ...]:
     """Write `data-0001.json`, ... : the API's pages of `limit=PAGE` records."""
     ids = kobo_ids(seed)
     rows = results(census, ids)
+    count = len(census.root.data)
     base = f"{SERVER}/{ids.asset_uid}/data/?format=json&limit={PAGE}"
-    pages = max(1, -(-len(rows) // PAGE))
+    pages = max(1, -(-count // PAGE))
     files = []
     for p in range(pages):
         doc = {
-            "count": len(rows),
+            "count": count,
             "next": f"{base}&start={(p + 1) * PAGE}" if p + 1 < pages else None,
             "previous": (f"{base}&start={(p - 1) * PAGE}" if p > 1 else base) if p > 0 else None,
-            "results": rows[p * PAGE:(p + 1) * PAGE],
+            "results": list(itertools.islice(rows, PAGE)),
         }
         path = out / f"data-{p + 1:04d}.json"
         path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -75,7 +77,7 @@ def central_tables(census: Census) -> dict[str, pd.DataFrame]:
         "Edits": np.array([str(int(e)) for e in meta["__edits"]], dtype=object),
         "FormVersion": np.full(n, spec.version or "", dtype=object),
     }
-    tables = {f"{spec.form_id}.csv": pd.DataFrame(cols, dtype=object)}
+    tables = {f"{spec.form_id}.csv": pd.DataFrame(cols, dtype=object, copy=False)}
     keys = meta["__key"].to_numpy(object)
     for rep in spec.repeats:
         level = census.levels.get(rep.name)
@@ -93,21 +95,37 @@ def central_tables(census: Census) -> dict[str, pd.DataFrame]:
         rcols["PARENT_KEY"] = parent_key
         rcols["KEY"] = np.array([central_key(k, path, p) for k, p in zip(parent_key, d["__pos"], strict=True)],
                                 dtype=object)
-        tables[f"{spec.form_id}-{rep.name}.csv"] = pd.DataFrame(rcols, dtype=object)
+        tables[f"{spec.form_id}-{rep.name}.csv"] = pd.DataFrame(rcols, dtype=object, copy=False)
     return tables
+
+
+ROWS = 20_000  # rows formatted at a time: the CSV text of a whole census never sits in memory
+BLOCK = 1 << 20  # bytes copied into the zip at a time
 
 
 def write_odk_csv(census: Census, out: Path, seed: int) -> tuple[Path, ...]:
     """Write `{formId}.zip` as Central's "download all submissions" gives it."""
     path = out / f"{census.spec.form_id}.zip"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf, \
+            tempfile.TemporaryFile(dir=out) as scratch:
         for name, table in central_tables(census).items():
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")  # quotes only where needed, as Central does
+            scratch.seek(0)
+            scratch.truncate()
+            text = io.TextIOWrapper(scratch, encoding="utf-8", newline="", write_through=True)
+            writer = csv.writer(text, lineterminator="\n")  # quotes only where needed, as Central does
             writer.writerow(table.columns)
-            writer.writerows(zip(*(table[c].to_numpy(object) for c in table.columns), strict=False))
+            columns = [table[c].to_numpy(object) for c in table.columns]
+            for start in range(0, len(table), ROWS):
+                writer.writerows(zip(*(c[start:start + ROWS] for c in columns), strict=False))
+            text.flush()
+            text.detach()
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, buffer.getvalue().encode("utf-8"), compresslevel=6)
+            info._compresslevel = 6  # type: ignore[attr-defined]  # what writestr(..., compresslevel=6) sets
+            # the size known before the member opens, as writestr knows it: it decides the zip64 header
+            info.file_size = scratch.tell()
+            scratch.seek(0)
+            with zf.open(info, "w") as member:
+                shutil.copyfileobj(scratch, member, BLOCK)
     return (path,)

@@ -10,14 +10,16 @@ beside its `<repeat>@odata.navigationLink`; repeat rows carry a 40-hex `__id`. A
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cbms.demo.answers import Census, instance_items, relative_path
+from cbms.demo.answers import Census, instance_items, relative_path, rows_by_parent
 from cbms.demo.inject import odata_id
 from cbms.form.spec import Question, Repeat
 
@@ -97,30 +99,35 @@ class _Shape:
         return obj
 
 
-def submissions(census: Census) -> list[dict[str, Any]]:
-    """Every submission as Central's OData gives it with $expand=* (one level of repeats)."""
+def submissions(census: Census) -> Iterator[dict[str, Any]]:
+    """Every submission as Central's OData gives it with $expand=* (one level of repeats), one at a time: a
+    page holds PAGE of them, never the census."""
     spec = census.spec
     meta = {c: census.meta[c].to_numpy(object) for c in census.meta.columns}
     keys = meta["__key"]
     root_shape = _Shape(census, None)
-    child_rows: dict[str, list[list[dict[str, Any]]]] = {}
+    children: list[tuple[str, _Shape, str, np.ndarray, np.ndarray, np.ndarray]] = []
     for rep in spec.repeats:
         level = census.levels.get(rep.name)
         if level is None or rep.parent is not None:
             continue
-        shape = _Shape(census, rep.name)
         d = level.data
-        path = "/".join(rep.path)
-        per_parent: list[list[dict[str, Any]]] = [[] for _ in range(len(keys))]
-        for i, (parent, pos) in enumerate(zip(d["__parent"].to_numpy(), d["__pos"].to_numpy(), strict=True)):
-            if parent < 0:
-                continue  # a nested feed cannot hold a row without its submission
-            row_id = odata_id(str(keys[parent]), path, int(pos))
-            row = {"__id": row_id}
-            row |= shape.build(i, {}, f"Submissions('{keys[parent]}')/{path}('{row_id}')")
-            per_parent[parent].append(row)
-        child_rows[rep.name] = per_parent
-    out = []
+        order, starts = rows_by_parent(d["__parent"].to_numpy(), len(keys))  # a row without its submission
+        children.append((rep.name, _Shape(census, rep.name), "/".join(rep.path), d["__pos"].to_numpy(), order,
+                         starts))  # cannot be in a nested feed: it is in no group
+
+    def child_rows(parent: int) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for name, shape, path, pos, order, starts in children:
+            rows = []
+            for i in order[starts[parent]:starts[parent + 1]]:
+                row_id = odata_id(str(keys[parent]), path, int(pos[i]))
+                row = {"__id": row_id}
+                row |= shape.build(int(i), {}, f"Submissions('{keys[parent]}')/{path}('{row_id}')")
+                rows.append(row)
+            out[name] = rows
+        return out
+
     version = spec.version or ""
     for i in range(len(keys)):
         system = {
@@ -138,28 +145,27 @@ def submissions(census: Census) -> list[dict[str, Any]]:
             "formVersion": version,
         }
         obj: dict[str, Any] = {"__id": keys[i], "__system": system}
-        obj |= root_shape.build(i, {name: rows[i] for name, rows in child_rows.items()},
-                                f"Submissions('{keys[i]}')")
+        obj |= root_shape.build(i, child_rows(i), f"Submissions('{keys[i]}')")
         deprecated = meta["__deprecated"][i]
         if deprecated is not None and isinstance(obj.get("meta"), dict):
             obj["meta"]["deprecatedID"] = deprecated
-        out.append(obj)
-    return out
+        yield obj
 
 
 def write_odk_odata(census: Census, out: Path, seed: int) -> tuple[Path, ...]:
     """Write `Submissions-0001.json`, ... : pages of $top=PAGE, each with its `@odata.nextLink`."""
     rows = submissions(census)
+    count = len(census.meta)
     form = census.spec.form_id
     context = f"{SERVER}/{form}.svc/$metadata#Submissions"
     files = []
-    pages = max(1, -(-len(rows) // PAGE))
+    pages = max(1, -(-count // PAGE))
     for p in range(pages):
-        doc: dict[str, Any] = {"@odata.context": context, "@odata.count": len(rows)}
+        doc: dict[str, Any] = {"@odata.context": context, "@odata.count": count}
         if p + 1 < pages:
             doc["@odata.nextLink"] = (f"{SERVER}/{form}.svc/Submissions?%24expand=*&%24count=true"
                                       f"&%24top={PAGE}&%24skip={(p + 1) * PAGE}")
-        doc["value"] = rows[p * PAGE:(p + 1) * PAGE]
+        doc["value"] = list(itertools.islice(rows, PAGE))
         path = out / f"Submissions-{p + 1:04d}.json"
         path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
         files.append(path)

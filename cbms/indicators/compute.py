@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import pyarrow as pa
@@ -26,6 +26,7 @@ VALUE_SQL = {
     "index": "numerator / nullif(denominator, 0)",
     "count": "numerator",
 }
+EXACT = "DECIMAL(38, 12)"  # the fine sums: exact, so their order and any split of the census change nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,22 +47,12 @@ def combos(indicator: Indicator, catalogue: Catalogue) -> list[str]:
     return out
 
 
-def _params(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> None:
+def create_params(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> None:
+    """The temp table params: the manifest's poverty lines, quintile threshold, area type and ubigeo."""
     con.execute(PARAMS_DDL)
     p = manifest.poverty
     con.execute("INSERT INTO params VALUES (?, ?, ?, ?, ?)",
                 [p.z_total, p.z_extreme, p.quintile1, manifest.area_type, manifest.ubigeo])
-
-
-def prepare_units(con: duckdb.DuckDBPyConnection, units: Mapping[str, str], manifest: Manifest) -> None:
-    """The manifest's params, the children's height-for-age z-scores and the unit views over clean.*, as temp
-    tables of this connection; refused when no household enters."""
-    _params(con, manifest)
-    con.execute(HAZ_DDL)
-    create_haz(con)
-    create_units(con, units, manifest.weight)
-    if not con.execute("SELECT count(*) FROM household").fetchall()[0][0]:
-        raise CbmsError(IND_012)
 
 
 def _grouping_sets() -> str:
@@ -70,38 +61,55 @@ def _grouping_sets() -> str:
     return ", ".join(sets)
 
 
-def compute_indicators(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, manifest: Manifest) -> ComputeReport:
-    """Compute every indicator on clean.* and replace mart.indicator_values and mart.indicator_catalogue."""
-    prepare_units(con, catalogue.units, manifest)
+def choose(catalogue: Catalogue, manifest: Manifest) -> tuple[list[Indicator], tuple[str, ...]]:
+    """The indicators the manifest allows, and the ids left out for lack of a parameter (e.g. PePI's quintile1)."""
     available = {"quintile1": manifest.poverty.quintile1 is not None}
     chosen = [i for i in catalogue.indicators if all(available.get(n, False) for n in i.needs)]
-    skipped = tuple(i.id for i in catalogue.indicators if i not in chosen)
+    return chosen, tuple(i.id for i in catalogue.indicators if i not in chosen)
+
+
+def fine_sql(chosen: list[Indicator], catalogue: Catalogue) -> str:
+    """Exact sums at the finest level (grupo x every breakdown) of every unit of every chosen indicator."""
     union = " UNION ALL ".join(unit_select(i) for i in chosen) or (
         f"SELECT * FROM ({unit_select(catalogue.indicators[0])}) WHERE FALSE")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE ind_fine AS
+    return f"""
         SELECT indicator_id, district, sector, grupo, {', '.join(BREAKDOWNS)},
                -- exact decimal sums: a float sum depends on the order threads add in, and re-running on the
                -- same data must give the same bytes
-               sum(CAST(weight * num AS DECIMAL(38, 12))) FILTER (WHERE known) AS num,
-               sum(CAST(weight * den AS DECIMAL(38, 12))) FILTER (WHERE known) AS den,
+               sum(CAST(weight * num AS {EXACT})) FILTER (WHERE known) AS num,
+               sum(CAST(weight * den AS {EXACT})) FILTER (WHERE known) AS den,
                count(*) FILTER (WHERE known) AS n, count(*) FILTER (WHERE NOT known) AS n_missing
-        FROM ({union}) GROUP BY ALL""")
+        FROM ({union}) GROUP BY ALL"""
+
+
+def merge_sql(fine: str) -> str:
+    """Fine sums of several parts (provinces, halves of a census) added into one: exact, as they are decimals."""
+    keys = f"indicator_id, district, sector, grupo, {', '.join(BREAKDOWNS)}"
+    return (f"SELECT {keys}, sum(num) AS num, sum(den) AS den, sum(n) AS n, sum(n_missing) AS n_missing "
+            f"FROM {fine} GROUP BY {keys}")
+
+
+def combo_rows(chosen: list[Indicator], catalogue: Catalogue) -> pa.Table:
+    """ind_combos: the breakdown combinations each indicator publishes."""
     allowed = [(i.id, c) for i in chosen for c in combos(i, catalogue)]
-    con.register("combos_in", pa.table({"indicator_id": pa.array([a for a, _ in allowed], pa.string()),
-                                        "combo": pa.array([c for _, c in allowed], pa.string())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_combos AS SELECT * FROM combos_in")
-    con.register("kinds_in", pa.table({
+    return pa.table({"indicator_id": pa.array([a for a, _ in allowed], pa.string()),
+                     "combo": pa.array([c for _, c in allowed], pa.string())})
+
+
+def kind_rows(chosen: list[Indicator]) -> pa.Table:
+    """ind_kinds: each indicator's value kind, sensitivity and order."""
+    return pa.table({
         "indicator_id": pa.array([i.id for i in chosen], pa.string()),
         "value_kind": pa.array([i.value for i in chosen], pa.string()),
         "sensitive": pa.array([i.sensitive for i in chosen], pa.bool_()),
-        "ord": pa.array([i.order for i in chosen], pa.int32())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_kinds AS SELECT * FROM kinds_in")
-    con.unregister("combos_in")
-    con.unregister("kinds_in")
+        "ord": pa.array([i.order for i in chosen], pa.int32())})
+
+
+def values_sql(manifest: Manifest) -> str:
+    """ind_fine rolled up with GROUPING SETS to every area level and published combination, with value and
+    suppression (reads ind_fine, ind_combos, ind_kinds)."""
     value = "CASE " + " ".join(f"WHEN k.value_kind = '{kind}' THEN {sql}" for kind, sql in VALUE_SQL.items()) + " END"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE ind_values AS
+    return f"""
         WITH rolled AS (
             SELECT indicator_id, district, sector, grupo, {', '.join(BREAKDOWNS)},
                    CASE WHEN grouping(sector) = 1 THEN 'district' WHEN grouping(grupo) = 1 THEN 'sector'
@@ -131,19 +139,51 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, man
         JOIN ind_kinds k ON k.indicator_id = r.indicator_id
         WHERE NOT r.unknown_breakdown
           AND (CASE r.area_level WHEN 'district' THEN r.district WHEN 'sector' THEN r.sector
-               ELSE r.grupo END) IS NOT NULL""")
-    _write_mart(con, catalogue, chosen)
-    rows, suppressed = con.execute("SELECT count(*), count(*) FILTER (WHERE suppressed) "
-                                   "FROM mart.indicator_values").fetchall()[0]
-    return ComputeReport(len(chosen), skipped, int(rows), int(suppressed),
-                         unknown_warnings(con, catalogue, manifest.max_unknown_percent))
+               ELSE r.grupo END) IS NOT NULL"""
+
+
+def prepare_units(con: duckdb.DuckDBPyConnection, units: Mapping[str, str], manifest: Manifest) -> None:
+    """The manifest's params, the children's height-for-age z-scores and the unit views over clean.*, as temp
+    tables of this connection (indicators and programme coverage read them); refused when no household enters."""
+    create_params(con, manifest)
+    con.execute(HAZ_DDL)
+    create_haz(con)
+    create_units(con, units, manifest.weight)
+    if not con.execute("SELECT count(*) FROM household").fetchall()[0][0]:
+        raise CbmsError(IND_012)
+
+
+def compute_indicators(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, manifest: Manifest) -> ComputeReport:
+    """Compute every indicator on clean.* and replace mart.indicator_values and mart.indicator_catalogue."""
+    prepare_units(con, catalogue.units, manifest)
+    chosen, skipped = choose(catalogue, manifest)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ind_fine AS {fine_sql(chosen, catalogue)}")
+    return roll_up(con, catalogue, manifest, chosen, skipped)
+
+
+def roll_up(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, manifest: Manifest, chosen: list[Indicator],
+            skipped: tuple[str, ...]) -> ComputeReport:
+    """From the temp table ind_fine to mart.* (one transaction), as compute_indicators does."""
+    _register(con, "ind_combos", combo_rows(chosen, catalogue))
+    _register(con, "ind_kinds", kind_rows(chosen))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ind_values AS {values_sql(manifest)}")
+    report = write_mart(con, catalogue, chosen, skipped)
+    return replace(report, unknown=unknown_warnings(con, catalogue, manifest.max_unknown_percent))
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    con.register(f"{name}_in", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_in")
+    con.unregister(f"{name}_in")
 
 
 ORDER = ("k.ord, v.indicator_id, CASE v.area_level WHEN 'district' THEN 0 WHEN 'sector' THEN 1 ELSE 2 END, "
          "v.area_code, v.sex NULLS FIRST, v.head_sex NULLS FIRST, v.age_group NULLS FIRST")
 
 
-def _write_mart(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, chosen: list[Indicator]) -> None:
+def write_mart(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, chosen: list[Indicator],
+               skipped: tuple[str, ...]) -> ComputeReport:
+    """Replace mart.indicator_values (from the temp tables ind_values and ind_kinds) and mart.indicator_catalogue."""
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
     con.execute("BEGIN TRANSACTION")
     try:
@@ -168,3 +208,6 @@ def _write_mart(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, chosen: li
     except BaseException:  # not handled here: leave mart.* as it was, then let it propagate
         con.execute("ROLLBACK")
         raise
+    rows, suppressed = con.execute("SELECT count(*), count(*) FILTER (WHERE suppressed) "
+                                   "FROM mart.indicator_values").fetchall()[0]
+    return ComputeReport(len(chosen), skipped, int(rows), int(suppressed))
