@@ -102,7 +102,7 @@ def test_halves_computed_apart_and_merged_are_the_whole(census: Path, catalogue:
         part = _copy(census, f"half{half}.duckdb")
         _keep_half(part, half)
         con = duckdb.connect(str(part))
-        prepare_units(con, catalogue, manifest)
+        prepare_units(con, catalogue.units, manifest)
         chosen, _ = choose(catalogue, manifest)
         fine = con.sql(fine_sql(chosen, catalogue)).to_arrow_table()
         con.close()
