@@ -1208,3 +1208,30 @@ BUD_040 = Detail(
     "No se encuentra la declaración '{path}'.",
     "Declaration file '{path}' not found.",
 )
+
+# --- rounds: crosswalks between census rounds (pipelines/rounds/*.yaml), change tables ---------------------
+RND_001 = Detail(
+    "RND_001",
+    "{where}: la tabla de correspondencias no se puede leer: {reason}",
+    "{where}: the crosswalk cannot be read: {reason}",
+)
+RND_002 = Detail(
+    "RND_002",
+    "{where}: clave desconocida '{key}'{hint_es}",
+    "{where}: unknown key '{key}'{hint_en}",
+)
+RND_003 = Detail(
+    "RND_003",
+    "{where}: '{key}' debe ser {expected_es}",
+    "{where}: '{key}' must be {expected_en}",
+)
+RND_004 = Detail(
+    "RND_004",
+    "{where}: preguntas o códigos renombrados sin 'form_versions': diga de qué versiones del formulario son",
+    "{where}: renamed questions or codes without 'form_versions': say which form versions they belong to",
+)
+RND_005 = Detail(
+    "RND_005",
+    "{where}: falta el motivo en '{lang}' de '{key}'",
+    "{where}: the reason in '{lang}' of '{key}' is missing",
+)

@@ -1,0 +1,1 @@
+"""Census rounds in one database: crosswalks between them and what changed."""
