@@ -173,7 +173,7 @@ def ingest(
         con.close()
     for report in reports:
         for warning in report.warnings:
-            console.warning(warning)
+            console.warning(warning.message(state.lang))
         console.info(_say(f"Carga {report.load_id or '-'} ({report.format}): ",
                           f"Load {report.load_id or '-'} ({report.format}): ") + ", ".join(report.sources))
         console.table("", [_say("envíos", "submissions"), _say("cantidad", "count")], [

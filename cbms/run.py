@@ -66,6 +66,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     try:
         with _stage(report, "ingest", hook):
             report.loads = [write_tables(con, export, form, db) for export in loaded]
+            report.problems += [w.message(lang) for load in report.loads for w in load.warnings]
         with _stage(report, "validate", hook):
             report.accounting = validate_tables(con, form, rules, str(db))
             report.files.append(write_issues_parquet(con, out))

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cbms.errors import ING_003, ING_009, ING_010, ING_013, CbmsError
+from cbms.errors import ING_009, ING_010, ING_013, ING_022, CbmsError
 from cbms.form.spec import FormSpec
 from cbms.ingest.columns import map_columns, normalise
 from cbms.ingest.files import Bundle
@@ -24,14 +24,12 @@ def read_central_csv(bundle: Bundle, form: FormSpec) -> Export:
     parsed = {name: read_csv_text(bundle.path, name, data) for name, data in bundle.files.items()}
     roots = [n for n, p in parsed.items() if "KEY" in p.header and "PARENT_KEY" not in p.header]
     if len(roots) != 1:
-        raise CbmsError(ING_003, path=bundle.path, reason=(
-            f"se esperaba un archivo principal con KEY y sin PARENT_KEY, hay {len(roots)} / "
-            f"expected one main file with KEY and no PARENT_KEY, found {len(roots)}"))
+        raise CbmsError(ING_022, path=bundle.path, count=len(roots))
     root_name = roots[0]
     form_id = root_name.rsplit(".", 1)[0]
     repeats = {r.name: r for r in form.repeats}
     tables: dict[str, pa.Table] = {}
-    notices = [n for p in parsed.values() for n in p.notices]
+    notices = tuple(n for p in parsed.values() for n in p.notices)
     for name, text in parsed.items():
         if name == root_name:
             level = ROOT
@@ -45,7 +43,7 @@ def read_central_csv(bundle: Bundle, form: FormSpec) -> Export:
         tables[level] = _level_table(form, level, name, text.table)
     check_parents(str(bundle.path), tables, form)
     return Export("odk-csv", form_id, bundle.sources, tables,
-                  warnings=tuple(d.format("es", path=p) for d, p in notices))
+                  warnings=notices)
 
 
 def _level_table(form: FormSpec, level: str, source: str, table: pa.Table) -> pa.Table:

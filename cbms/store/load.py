@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from cbms import __version__
+from cbms.errors import CbmsError
 from cbms.form.spec import FormSpec
 from cbms.ingest.model import HEAD_COLUMNS, ROOT, TAIL_COLUMNS, Export, field_columns
 from cbms.store.db import ensure_form, quote, sql_text
@@ -41,7 +42,7 @@ class LoadReport:
     superseded: int = 0  # older versions inside this export, kept in submission_versions
     rows: Mapping[str, int] = field(default_factory=dict)  # rows written per table
     orphans: Mapping[str, int] = field(default_factory=dict)  # child rows whose submission has no root row
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[CbmsError, ...] = ()
 
 
 def _row_hash_sql(level: str, fields: tuple[str, ...]) -> str:
