@@ -162,15 +162,12 @@ def ingest(
 ) -> None:
     """Carga exportaciones en la base, sin perder nada. / Load exports into the database, losing nothing."""
     from cbms.ingest import read_exports
-    from cbms.store import connect, write_tables
+    from cbms.store import open_database, write_tables
 
     spec = _load_form(form)
     loaded = read_exports(exports, spec)  # every export is read before anything is written
-    con = connect(db)
-    try:
+    with open_database(db) as con:
         reports = [write_tables(con, export, spec, db) for export in loaded]
-    finally:
-        con.close()
     for report in reports:
         for warning in report.warnings:
             console.warning(warning.message(state.lang))
@@ -237,7 +234,7 @@ def validate(
 ) -> None:
     """Valida los datos cargados: tablas limpias, problemas y cuarentena. / Validate the loaded data."""
     from cbms.errors import DB_003, VAL_900
-    from cbms.store import connect
+    from cbms.store import open_database
     from cbms.validate import validate_tables
     from cbms.validate.outputs import ensure_out, write_issues_parquet
     from cbms.validate.supervisors import supervisor_workbook
@@ -246,12 +243,9 @@ def validate(
     ensure_out(out)
     if not db.exists():
         raise CbmsError(DB_003, path=db)
-    con = connect(db)
-    try:
+    with open_database(db) as con:
         accounting = validate_tables(con, spec, db_path=str(db))
         written = [write_issues_parquet(con, out), supervisor_workbook(con, out, state.lang)]
-    finally:
-        con.close()
     a = accounting
     console.table(_say("Cuentas: cada envío está en un lugar", "Accounting: every submission is somewhere"),
                   [_say("envíos", "submissions"), _say("cantidad", "count")], [
@@ -290,7 +284,7 @@ def indicators(
     from cbms.config import load_manifest
     from cbms.errors import DB_003
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
-    from cbms.store import connect
+    from cbms.store import open_database
     from cbms.validate.outputs import ensure_out
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
@@ -299,12 +293,9 @@ def indicators(
     ensure_out(out)
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    con = connect(database)
-    try:
+    with open_database(database) as con:
         report = compute_indicators(con, catalogue, spec_manifest)
         files = write_indicator_files(con, out)
-    finally:
-        con.close()
     console.success(_say(
         f"{report.indicators} indicadores, {report.rows} celdas ({report.suppressed} bajo el umbral de publicación)",
         f"{report.indicators} indicators, {report.rows} cells ({report.suppressed} below the publication threshold)"))
@@ -361,7 +352,7 @@ def report_command(
     from cbms.config import load_manifest
     from cbms.errors import DB_003
     from cbms.report import write_profiles, write_workbook
-    from cbms.store import connect
+    from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
     database = db or spec_manifest.db
@@ -369,8 +360,7 @@ def report_command(
         raise CbmsError(DB_003, path=database)
     wanted = {f.strip() for f in formats.split(",")}
     files: list[Path] = []
-    con = connect(database)
-    try:
+    with open_database(database) as con:
         if "xlsx" in wanted:
             files.append(write_workbook(con, spec_manifest, out, state.lang))
         if "pdf" in wanted:
@@ -378,8 +368,6 @@ def report_command(
             files += list(written)
             for problem in written.problems:
                 console.warning(problem.message(state.lang))
-    finally:
-        con.close()
     for path in files:
         console.info(f"  {path}")
 
@@ -399,19 +387,16 @@ def map_(
     from cbms.config import load_manifest
     from cbms.errors import DB_003
     from cbms.maps import export_map_inputs
-    from cbms.store import connect
+    from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
     database = db or spec_manifest.db
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    con = connect(database)
-    try:
+    with open_database(database) as con:
         report = export_map_inputs(con, spec_manifest, out, state.lang,
                                    boundaries={level: boundaries} if boundaries else None,
                                    code_property=code_property)
-    finally:
-        con.close()
     for problem in report.problems:
         console.warning(problem.message(state.lang))
     for path in report.files:

@@ -351,6 +351,14 @@ DB_003 = Detail(
     "The database '{path}' holds no loaded data: run 'cbms ingest' first.",
 )
 
+DB_004 = Detail(
+    "DB_004",
+    "Error de disco al trabajar con la base '{path}' ({reason}): la base quedó como estaba, sin nada de esta "
+    "etapa. Libere espacio o revise los permisos (o elija otra carpeta con --db) y vuelva a correrla.",
+    "Disk error while working on the database '{path}' ({reason}): the database is as it was, with nothing of "
+    "this stage. Free space or check permissions (or choose another folder with --db) and run it again.",
+)
+
 # --- validation: declarations in schemas/ ---------------------------------------------------------------
 SCH_001 = Detail(
     "SCH_001",

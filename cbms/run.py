@@ -49,7 +49,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.form import read_form
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
     from cbms.ingest import read_exports
-    from cbms.store import connect, write_tables
+    from cbms.store import open_database, write_tables
     from cbms.store.runs import record_run
     from cbms.validate import load_rules, validate_tables
     from cbms.validate.outputs import ensure_out, write_issues_parquet
@@ -62,8 +62,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     rules = load_rules(form)
     with _stage(report, "ingest", hook):
         loaded = read_exports(exports, form)  # every export is read (and refused) before the database is opened
-    con = connect(db)
-    try:
+    with open_database(db) as con:
         with _stage(report, "ingest", hook):
             report.loads = [write_tables(con, export, form, db) for export in loaded]
             report.problems += [w.message(lang) for load in report.loads for w in load.warnings]
@@ -83,8 +82,6 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
         if "maps" in formats:
             with _stage(report, "maps", hook):
                 _maps(con, manifest, out, lang, report)
-    finally:
-        con.close()
     return report
 
 

@@ -3,6 +3,7 @@ rebuilt, server metadata and unknown columns kept as JSON. Every reader ends her
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +16,9 @@ from cbms.form.spec import FormSpec
 from cbms.ingest.model import GEOPOINT_PARTS, HEAD_COLUMNS, aliases, field_columns
 
 STRING = pa.string()
+# Table metadata: the form's fields an export with a header (CSV, XLSX) does not carry at all, as a JSON list.
+# Comparing versions leaves them out: a column KoBo's XLSX never writes is not an answer that was erased.
+ABSENT = b"cbms:absent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,17 +112,19 @@ def _null_if_empty(array: pa.Array) -> pa.Array:
 
 
 def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
-              head: Mapping[str, pa.Array], blanks_are_null: bool = False) -> pa.Table:
+              head: Mapping[str, pa.Array], blanks_are_null: bool = False, header: bool = False) -> pa.Table:
     """The raw table of a level: head columns (keys, versions, source), the form's fields, _meta, _extra.
 
     `blanks_are_null`: the reader already made every empty cell null (the CSV parser does), so answers are
-    taken as they are instead of being scanned again."""
+    taken as they are instead of being scanned again. `header`: the export names every column it carries (CSV,
+    XLSX; JSON leaves unanswered questions out), so a field with no column is marked ABSENT."""
     blank = _as_is if blanks_are_null else _null_if_empty
     rows = table.num_rows
     out: dict[str, pa.Array] = {}
     for name in HEAD_COLUMNS:
         value = head.get(name)
         out[name] = pa.nulls(rows, STRING) if value is None else value.cast(STRING)
+    absent: list[str] = []
     by_raw: dict[str, list[str]] = {}
     for column, raw in mapping.fields.items():
         by_raw.setdefault(raw, []).append(column)
@@ -142,6 +148,7 @@ def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
             out[raw] = _null_if_empty(squeezed)
         else:
             out[raw] = pa.nulls(rows, STRING)
+            absent.append(raw)
     out["_meta"] = _json_column(table, mapping.meta)
     out["_extra"] = _json_column(table, mapping.extra)
-    return pa.table(out)
+    return pa.table(out, metadata={ABSENT: json.dumps(absent)} if header else None)

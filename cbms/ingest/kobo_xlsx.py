@@ -119,6 +119,6 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
         mapping = map_columns(form, level, names, meta)
         arrays = {k: pa.array(v, pa.int64() if k == "_row_number" else pa.string()) for k, v in head.items()}
         arrays["_source_file"] = pa.array([name] * len(rows), pa.string())
-        tables[level] = normalise(form, level, table, mapping, arrays)
+        tables[level] = normalise(form, level, table, mapping, arrays, header=True)
     return Export("kobo-xlsx", None, bundle.sources, tables)
 

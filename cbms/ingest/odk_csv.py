@@ -72,7 +72,7 @@ def _level_table(form: FormSpec, level: str, source: str, table: pa.Table) -> pa
         head["_submission_key"] = _prefix(key)
     return normalise(form, level, table.drop_columns([c for c in ("KEY", "PARENT_KEY")
                                                        if c in table.column_names]), mapping, head,
-                     blanks_are_null=True)
+                     blanks_are_null=True, header=True)
 
 
 def _prefix(keys: pa.ChunkedArray) -> pa.ChunkedArray:

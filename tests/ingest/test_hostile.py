@@ -22,7 +22,7 @@ from cbms import errors
 from cbms.errors import CbmsError
 from cbms.form import FormSpec
 from cbms.ingest import files, read_export, text
-from tests.ingest.conftest import Census, Outcome
+from tests.conftest import Census, Outcome
 
 FORM_ID = "cbms_grb_hogar"
 
