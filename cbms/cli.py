@@ -196,6 +196,8 @@ def pull(
     asset: Annotated[str | None, typer.Option("--asset", help="UID del formulario en KoBo. / KoBo asset UID.")] = None,
     config: Annotated[Path | None, typer.Option("--config", help=(
         "Archivo de configuración de pyodk. / pyodk config file."))] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=1, help=(
+        "Segundos de silencio antes de rendirse. / Seconds of silence before giving up."))] = None,
 ) -> None:
     """Descarga los envíos de ODK Central o KoBoToolbox. / Download submissions from ODK Central or KoBo.
 
@@ -203,8 +205,9 @@ def pull(
     nunca en la línea de comandos. / Credentials: pyodk's config file or ODK_CENTRAL_USERNAME/PASSWORD;
     KOBO_TOKEN for KoBo; never on the command line.
     """
-    from cbms.ingest.pull import pull_central, pull_kobo
+    from cbms.ingest.pull import TIMEOUTS, Timeouts, pull_central, pull_kobo
 
+    timeouts = Timeouts(TIMEOUTS.connect, timeout) if timeout is not None else TIMEOUTS
     if (server is None) == (kobo is None):
         raise typer.BadParameter(_say("use --server (ODK Central) o --kobo (KoBoToolbox), uno de los dos",
                                       "use either --server (ODK Central) or --kobo (KoBoToolbox)"))
@@ -212,11 +215,11 @@ def pull(
         if project is None or form is None:
             raise typer.BadParameter(_say("--server necesita --project y --form",
                                           "--server needs --project and --form"))
-        result = pull_central(server, project, form, out, config_path=config)
+        result = pull_central(server, project, form, out, config_path=config, timeouts=timeouts)
     else:
         if asset is None:
             raise typer.BadParameter(_say("--kobo necesita --asset", "--kobo needs --asset"))
-        result = pull_kobo(kobo or "", asset, out)
+        result = pull_kobo(kobo or "", asset, out, timeouts=timeouts)
     console.success(_say(f"{result.submissions} envíos en {result.pages} página(s), en {out}",
                          f"{result.submissions} submissions in {result.pages} page(s), in {out}"))
     for path in result.files:

@@ -723,6 +723,14 @@ PULL_008 = Detail(
     "The answer of {server} for {what} is not in the expected format: {reason}",
 )
 
+PULL_009 = Detail(
+    "PULL_009",
+    "{server} no respondió a tiempo ({what}: {seconds} s sin respuesta): no se cambió nada en la carpeta. Vuelva "
+    "a intentar más tarde, o dé más tiempo con --timeout.",
+    "{server} did not answer in time ({what}: {seconds} s without an answer): nothing changed in the folder. "
+    "Try again later, or allow more time with --timeout.",
+)
+
 # --- findings of `cbms form check` (each located by sheet and row) ------------------------------------
 CHK_001 = Detail(
     "CHK_001",
