@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Annotated
 import typer
 
 from cbms import __version__, console
-from cbms.errors import CbmsError, Lang
+from cbms.errors import CLI_003, CbmsError, Lang
 
 HELP = (
     "cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB).\n\n"
@@ -477,21 +479,60 @@ def _print_run(report: object, out: Path, database: Path) -> None:
         console.info(f"  {path}")
 
 
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM, raised where the program is so that every `finally` and rollback runs on the way out
+    (not a KeyboardInterrupt: click would swallow that into a bare "Aborted!")."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_signals: list[int] = []  # the stop signals received during this `main`
+
+
+def _stop(signum: int, frame: object) -> None:
+    _signals.append(signum)
+    raise _Stopped(signum)
+
+
+def _stopped(signum: int) -> int:
+    console.error(CbmsError(CLI_003, signal=signal.Signals(signum).name).message(state.lang))
+    return 128 + signum
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI: a CbmsError becomes one line in the chosen language and exit 1 (`--debug` re-raises)."""
+    """Run the CLI: a CbmsError becomes one line in the chosen language and exit 1 (`--debug` re-raises); Ctrl-C
+    or SIGTERM undo what was half done and end with 128 + the signal's number."""
     state.lang, state.debug = "es", False
+    _signals.clear()
+    main_thread = threading.current_thread() is threading.main_thread()  # only it may set signal handlers
+    handlers = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
     try:
         # standalone mode: typer prints usage errors itself and ends with SystemExit (2 for usage)
         app(args=argv, prog_name="cbms")
+    except _Stopped as stopped:
+        return _stopped(stopped.signum)
     except CbmsError as exc:
         if state.debug:
             raise
+        if _signals:
+            return _stopped(_signals[0])
         for problem in exc.problems:
             console.error(problem.message(state.lang))
         console.error(exc.message(state.lang))
         return 1
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        # a signal that arrives inside a DuckDB query interrupts it, and DuckDB raises its own error in place of
+        # ours ("Query interrupted"): after a stop signal, whatever ends the program is that stop
+        if _signals and not state.debug:
+            return _stopped(_signals[0])
+        raise
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
     return 0
 
 

@@ -70,6 +70,13 @@ CLI_002 = Detail(
     "No se puede escribir en la carpeta de salida '{path}': {reason}.",
     "Cannot write to the output folder '{path}': {reason}.",
 )
+CLI_003 = Detail(
+    "CLI_003",
+    "Interrumpido ({signal}): lo que estaba a medias se deshizo; la base y los archivos quedaron como estaban o "
+    "completos.",
+    "Interrupted ({signal}): what was half done was undone; the database and the files are as they were, or "
+    "complete.",
+)
 
 # --- forms (XLSForm -> FormSpec / XForm) --------------------------------------------------------------
 FORM_001 = Detail(
@@ -331,7 +338,6 @@ ING_031 = Detail(
     "page.",
 )
 
-
 # --- the database --------------------------------------------------------------------------------------
 DB_001 = Detail(
     "DB_001",
@@ -350,7 +356,6 @@ DB_003 = Detail(
     "La base '{path}' no tiene datos cargados: corra primero 'cbms ingest'.",
     "The database '{path}' holds no loaded data: run 'cbms ingest' first.",
 )
-
 DB_004 = Detail(
     "DB_004",
     "Error de disco al trabajar con la base '{path}' ({reason}): la base quedó como estaba, sin nada de esta "
@@ -722,7 +727,6 @@ PULL_008 = Detail(
     "La respuesta de {server} para {what} no tiene el formato esperado: {reason}",
     "The answer of {server} for {what} is not in the expected format: {reason}",
 )
-
 PULL_009 = Detail(
     "PULL_009",
     "{server} no respondió a tiempo ({what}: {seconds} s sin respuesta): no se cambió nada en la carpeta. Vuelva "

@@ -530,6 +530,26 @@ def test_a_page_that_trickles_in_past_its_deadline_is_refused(serve: Callable[..
     assert not (tmp_path / "out").exists()
 
 
+PULL_THEN_STOPPED = """
+import os, signal, sys, threading
+from pathlib import Path
+from cbms.cli import main
+os.environ["KOBO_TOKEN"] = "abc"
+threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGTERM)).start()
+sys.exit(main(["pull", "--kobo", sys.argv[1], "--asset", "aX", "--out", sys.argv[2], "--timeout", "60"]))
+"""
+
+
+def test_a_pull_stopped_with_sigterm_removes_its_staging_folder(silent_server: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    done = subprocess.run([sys.executable, "-c", PULL_THEN_STOPPED, silent_server, str(out)], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 128 + 15, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "✗ " + errors.CLI_003.format("es", signal="SIGTERM")
+    assert list(out.iterdir()) == []
+
+
 def test_a_staging_folder_left_by_a_killed_pull_is_removed_by_the_next(serve: Callable[..., Replay],
                                                                        tmp_path: Path) -> None:
     out = tmp_path / "out"

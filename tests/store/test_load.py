@@ -236,3 +236,34 @@ def test_a_load_killed_half_way_leaves_the_database_as_it_was(tmp_path: Path, lo
     assert _dump(load.db) == before  # type: ignore[attr-defined]
     report = load(second)  # and the same load, run again to the end, goes through
     assert (report.new, report.updated) == (1, 1)  # type: ignore[attr-defined]
+
+
+STOPPER = """
+import os, signal, sys
+import cbms.store.load as load
+from cbms.cli import main
+
+original = load._apply
+def apply_then_stopped(*args, **kwargs):
+    result = original(*args, **kwargs)  # every row is written, the transaction is not committed yet
+    os.kill(os.getpid(), signal.SIGTERM)  # as `kill` or a closing terminal would
+    return result
+load._apply = apply_then_stopped
+sys.exit(main(["ingest", sys.argv[3], "--db", sys.argv[2], "--form", sys.argv[1]]))
+"""
+
+
+def test_a_load_stopped_with_sigterm_says_so_and_leaves_the_database_as_it_was(
+        tmp_path: Path, load: Callable[[Path], object]) -> None:
+    load(_export(tmp_path / "e1", _root(_row("uuid:a", "Ana", 30)), [("uuid:a", "Hija", 4)]))
+    before = _dump(load.db)  # type: ignore[attr-defined]
+    second = _export(tmp_path / "e2", _root(_row("uuid:b", "Beto", 40)), [("uuid:b", "Hijo", 9)])
+    from cbms.errors import CLI_003
+    from tests.conftest import md_to_xlsx
+
+    form = md_to_xlsx((FORMS / "multirepeat.md").read_text(), tmp_path / "multirepeat.xlsx")
+    done = subprocess.run([sys.executable, "-c", STOPPER, str(form), str(load.db), str(second)],  # type: ignore[attr-defined]
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr.strip().splitlines() == ["✗ " + CLI_003.format("es", signal="SIGTERM")]
+    assert _dump(load.db) == before  # type: ignore[attr-defined]
