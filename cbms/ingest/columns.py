@@ -60,7 +60,8 @@ def map_columns(form: FormSpec, level: str, columns: Sequence[str], meta: Sequen
             splits.setdefault(raw, {})[tail] = column
         elif renamed:  # a group renamed in another form version (`v1/hh_sex` for `v0/hh_sex`): same question
             fields[column] = renamed
-        elif column.startswith(("meta-", "meta/", "_")) or column in ("formhub/uuid", "__version__"):
+        elif column.startswith(("meta-", "meta/", "_")) or column in ("formhub/uuid", "__version__") or (
+                sep and tail.startswith("_")):  # KoBo's own columns in a group: `ident/_gps_latitude`, ...
             kept_meta.append(column)
         else:
             extra.append(column)
@@ -79,7 +80,8 @@ def _json_column(table: pa.Table, columns: Sequence[str]) -> pa.Array:
     if not columns:
         return pa.nulls(table.num_rows, STRING)
     # a merge patch onto {} drops the keys whose value is null (RFC 7386): 4x faster than filtering a list
-    entries = ", ".join(f"'{_sql_str(c)}', nullif(\"{_sql_ident(c)}\"::VARCHAR, '')" for c in columns)
+    # keys in name order whatever the export's column order: versions are compared on this text too
+    entries = ", ".join(f"'{_sql_str(c)}', nullif(\"{_sql_ident(c)}\"::VARCHAR, '')" for c in sorted(columns))
     sql = f"SELECT nullif(json_merge_patch('{{}}', json_object({entries}))::VARCHAR, '{{}}') AS j FROM t"
     con = _connection()
     con.register("t", table.select(list(columns)))

@@ -8,8 +8,10 @@ and the others go to raw.submission_versions.
 
 Contents are compared by their meaning under the form's types, so the same census in another export format is
 "unchanged": numbers as numbers (`9.0` = `9`), geopoints part by part, dates and date-times as instants,
-select_multiple codes in any order. The form's `meta` block (instanceID, instanceName: which version, not what
-was answered) and columns an export does not carry at all (KoBo's XLSX has no instanceID) are left out.
+select_multiple codes in any order. Columns the form does not know (`_extra`) count too: they may be answers of
+another form version. The form's `meta` block (instanceID, instanceName: which version, not what was answered),
+server metadata (`_meta`) and columns an export does not carry at all (KoBo's XLSX has no instanceID) are left
+out.
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ def canonical_sql(column: str, kind: str) -> str:
 def _row_hash_sql(level: str, fields: tuple[tuple[str, str], ...]) -> str:
     """A row's 64-bit share of its submission's content hash (md5: the same in every DuckDB version)."""
     parts = ", ".join(f"coalesce({canonical_sql(c, kind)}, chr(0))"
-                      for c, kind in (("_row_key", "text"), ("_parent_key", "text"), *fields))
+                      for c, kind in (("_row_key", "text"), ("_parent_key", "text"), *fields, ("_extra", "text")))
     return f"md5_number_upper(concat_ws({SEP}, '{level}', {parts}))"
 
 

@@ -142,3 +142,18 @@ def test_an_erased_answer_is_an_edit_but_a_column_never_exported_is_not(tmp_path
     _load(tmp_path / "absent.duckdb", answered, typed)
     without = _load(tmp_path / "absent.duckdb", folder, typed)  # an export without `note` says nothing about it
     assert (without.unchanged, without.updated) == (1, 0)
+
+
+def test_a_change_in_a_column_the_form_does_not_know_is_an_edit(tmp_path: Path, typed: FormSpec) -> None:
+    # such a column may hold answers of another form version: they are kept (_extra) and compared
+    def export(folder: Path, extra: str) -> Path:
+        made = _export(folder, [_row("uuid:a", {"n": "3"}) + f",{extra}"], [])
+        csv = made / "typed.csv"
+        head, _, rest = csv.read_text().partition("\n")
+        csv.write_text(f"{head},new_question\n{rest}")
+        return made
+
+    db = tmp_path / "typed.duckdb"
+    _load(db, export(tmp_path / "a", "sí"), typed)
+    again = _load(db, export(tmp_path / "b", "no"), typed)
+    assert (again.unchanged, again.updated) == (0, 1)
