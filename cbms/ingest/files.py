@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import lzma
@@ -136,7 +137,7 @@ def open_export(path: Path) -> Bundle:
     if not data.strip():
         raise CbmsError(ING_002, path=path)
     source = (SourceFile(path, _sha256(data)),)
-    if data[:2] == b"PK":
+    if data[:2] == b"PK" or path.suffix.lower() in (".zip", ".xlsx"):  # a .zip that is not one: ING_004
         infos = check_zip(path)
         if any(i.filename == "xl/workbook.xml" for i in infos):
             return Bundle(path, "kobo-xlsx", {path.name: data}, source)
@@ -193,9 +194,11 @@ def _detect(path: Path, files: dict[str, bytes]) -> str:
     for name, data in files.items():
         where = str(path) if name == path.name else f"{path}:{name}"
         head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # json reads UTF-16 by its BOM too
+            head = data[:64].decode("utf-16", errors="ignore").lstrip()[:1].encode()
         if head in (b"{", b"[") and len(data) > 1 << 20 and _looks_like_page(data):
             kinds.add("odk-odata" if b'"value"' in data[:4096] else "kobo-json")
-        elif head in (b"{", b"["):
+        elif head in (b"{", b"[") or name.lower().endswith(".json"):  # a damaged .json is located, not CSV
             kind = _json_kind(parse_json(where, data))
             if kind is None:
                 raise CbmsError(ING_031, path=where)
