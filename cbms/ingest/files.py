@@ -173,6 +173,11 @@ def _json_kind(value: Any) -> str | None:
     return None
 
 
+def located(path: Path, name: str) -> str:
+    """Where a file of an export is, for a message: the export itself, or `export:file` for one of its files."""
+    return str(path) if name == path.name else f"{path}:{name}"
+
+
 def parse_json(where: str, data: bytes) -> Any:
     """A JSON file parsed, or the coded reason it cannot be: cut or malformed (located), nested absurdly deep."""
     try:
@@ -192,7 +197,7 @@ def _detect(path: Path, files: dict[str, bytes]) -> str:
     each page once and refuses one that is not what its head said)."""
     kinds: set[str] = set()
     for name, data in files.items():
-        where = str(path) if name == path.name else f"{path}:{name}"
+        where = located(path, name)
         head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # json reads UTF-16 by its BOM too
             head = data[:64].decode("utf-16", errors="ignore").lstrip()[:1].encode()

@@ -3,11 +3,12 @@ as lists of records; `meta/rootUuid` is the submission key that survives edits."
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from cbms.errors import ING_014, ING_019, ING_023, ING_024, CbmsError
 from cbms.form.spec import FormSpec
-from cbms.ingest.files import JSON_DEPTH, Bundle, parse_json
+from cbms.ingest.files import JSON_DEPTH, Bundle, located, parse_json
 from cbms.ingest.model import ROOT, Export
 from cbms.ingest.nested import Collector, as_text, excerpt
 
@@ -36,7 +37,7 @@ def _is_repeat(collector: Collector, name: str, value: list[Any]) -> bool:
 def _walk(collector: Collector, record: dict[str, Any], level: str, row_key: str, submission: str,
           source: str, depth: int = 1) -> dict[str, str | None]:
     if depth > JSON_DEPTH:
-        raise CbmsError(ING_014, path=f"{collector.where}:{source}", limit=JSON_DEPTH)
+        raise CbmsError(ING_014, path=located(Path(collector.where), source), limit=JSON_DEPTH)
     row: dict[str, str | None] = {}
     for name, value in record.items():
         if type(value) is str:  # most KoBo answers are text: no call for them
@@ -45,8 +46,9 @@ def _walk(collector: Collector, record: dict[str, Any], level: str, row_key: str
             child_level = collector.repeat_level(name)
             for position, item in enumerate(value, start=1):
                 if type(item) is not dict:
-                    raise CbmsError(ING_023, path=f"{collector.where}:{source}", what_es=f"elemento de '{name}'",
-                                    what_en=f"item of '{name}'", record=position, value=excerpt(item))
+                    raise CbmsError(ING_023, path=located(Path(collector.where), source),
+                                    what_es=f"elemento de '{name}'", what_en=f"item of '{name}'", record=position,
+                                    value=excerpt(item))
                 key = collector.key(row_key, child_level, level, position)
                 child = _walk(collector, item, child_level, key, submission, source, depth + 1)
                 rows = collector.levels[child_level]
@@ -61,7 +63,7 @@ def read_kobo_json(bundle: Bundle, form: FormSpec) -> Export:
     """Read every data page of a KoBo API v2 export into raw tables."""
     collector = Collector(form, str(bundle.path))
     for name, data in sorted(bundle.files.items()):
-        where = f"{bundle.path}:{name}"
+        where = located(bundle.path, name)
         page = parse_json(where, data)
         if isinstance(page, dict) and "content" in page and "uid" in page:
             continue  # the asset JSON that travels with the pages

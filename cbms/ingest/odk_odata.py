@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from cbms.errors import ING_014, ING_019, ING_023, ING_024, CbmsError
 from cbms.form.spec import FormSpec
-from cbms.ingest.files import JSON_DEPTH, Bundle, parse_json
+from cbms.ingest.files import JSON_DEPTH, Bundle, located, parse_json
 from cbms.ingest.model import ROOT, Export
 from cbms.ingest.nested import Collector, as_text, excerpt
 
@@ -34,7 +35,7 @@ def _walk(collector: Collector, node: dict[str, Any], level: str, prefix: str, r
           row_key: str, submission: str, source: str, depth: int = 1) -> None:
     """Copy a node's answers into `row` (group paths joined by '/'); recurse into groups and repeats."""
     if depth > JSON_DEPTH:
-        raise CbmsError(ING_014, path=f"{collector.where}:{source}", limit=JSON_DEPTH)
+        raise CbmsError(ING_014, path=located(Path(collector.where), source), limit=JSON_DEPTH)
     for name, value in node.items():
         if name in SYSTEM:
             continue
@@ -56,8 +57,9 @@ def _walk(collector: Collector, node: dict[str, Any], level: str, prefix: str, r
             rows = collector.levels[child_level]
             for position, item in enumerate(value, start=1):
                 if type(item) is not dict:
-                    raise CbmsError(ING_023, path=f"{collector.where}:{source}", what_es=f"elemento de '{name}'",
-                                    what_en=f"item of '{name}'", record=position, value=excerpt(item))
+                    raise CbmsError(ING_023, path=located(Path(collector.where), source),
+                                    what_es=f"elemento de '{name}'", what_en=f"item of '{name}'", record=position,
+                                    value=excerpt(item))
                 key = collector.key(row_key, child_level, level, position)
                 child: dict[str, str | None] = {"__id": as_text(item.get("__id"))}
                 _walk(collector, item, child_level, "", child, key, submission, source, depth + 1)
@@ -72,7 +74,7 @@ def read_central_odata(bundle: Bundle, form: FormSpec) -> Export:
     collector = Collector(form, str(bundle.path))
     form_ids: set[str] = set()
     for name, data in sorted(bundle.files.items()):
-        where = f"{bundle.path}:{name}"
+        where = located(bundle.path, name)
         page = parse_json(where, data)
         if not isinstance(page, dict) or not isinstance(page.get("value"), list):
             raise CbmsError(ING_019, path=where, list="value", source="OData (ODK Central)")

@@ -64,7 +64,7 @@ def long_header(folder: Path) -> Path:
     members = _members(_demo(folder, "odk-csv") / f"{FORM_ID}.zip")
     root = members[f"{FORM_ID}.csv"]
     head, _, rest = root.partition(b"\n")
-    members[f"{FORM_ID}.csv"] = head + b"," + b"x" * 200_000 + b"\n" + rest
+    members[f"{FORM_ID}.csv"] = head + b"," + b"x" * 200_000 + b"\n" + rest.replace(b"\n", b",kept\n")
     return _zip(folder / "long_header.zip", members)
 
 
