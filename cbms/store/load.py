@@ -103,19 +103,20 @@ def canonical_sql(column: str, kind: str) -> str:
     return c
 
 
-def _row_hash_sql(level: str, fields: tuple[tuple[str, str], ...]) -> str:
-    """A row's 64-bit share of its submission's content hash (md5: the same in every DuckDB version)."""
-    parts = ", ".join(f"coalesce({canonical_sql(c, kind)}, chr(0))"
+def _row_hash_sql(level: str, fields: tuple[tuple[str, str], ...], meaning: bool) -> str:
+    """A row's 64-bit share of its submission's content hash (md5: the same in every DuckDB version), over the
+    answers' meaning or, cheaper, their text."""
+    parts = ", ".join(f"coalesce({canonical_sql(c, kind) if meaning else quote(c)}, chr(0))"
                       for c, kind in (("_row_key", "text"), ("_parent_key", "text"), *fields, ("_extra", "text")))
     return f"md5_number_upper(concat_ws({SEP}, '{level}', {parts}))"
 
 
-def _content_hash_sql(levels: Compared, rows: Mapping[str, str]) -> str:
+def _content_hash_sql(levels: Compared, rows: Mapping[str, str], meaning: bool = True) -> str:
     """SQL of (submission key, occurrence, content hash) over the given row sources, one per level.
 
     The hash is a sum of the rows' shares: the same whatever the order of the rows, so nothing is sorted."""
     union = " UNION ALL ".join(
-        f"SELECT _submission_key, _occ, {_row_hash_sql(lv, fields)} AS _h FROM ({rows[lv]})"
+        f"SELECT _submission_key, _occ, {_row_hash_sql(lv, fields, meaning)} AS _h FROM ({rows[lv]})"
         for lv, fields in levels.items())
     return f"SELECT _submission_key, _occ, md5(CAST(sum(_h) AS VARCHAR)) AS _content_hash FROM ({union}) GROUP BY ALL"
 
@@ -173,7 +174,9 @@ def _resolve(con: duckdb.DuckDBPyConnection, levels: Compared, staged: Mapping[s
 
     Only submissions that come more than once in the export, or are already stored, are hashed: the others
     are new and compare with nothing. A stored version's hash is computed again from its raw rows, so a
-    comparison never depends on a hash written by an earlier cbms or form version."""
+    comparison never depends on a hash written by an earlier cbms or form version. Text first: a submission
+    sent once whose answers are the stored text is unchanged (`raw_same`); only the others are hashed by
+    meaning (at 20,000 households a reload took 0.3 s longer when every row was)."""
     repeats = " UNION ".join(f"SELECT _submission_key FROM inc_{lv} WHERE _occ > 1" for lv in levels)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE inc_compare AS
@@ -187,6 +190,18 @@ def _resolve(con: duckdb.DuckDBPyConnection, levels: Compared, staged: Mapping[s
     incoming = {lv: f"SELECT * FROM cmp_{lv}" for lv in levels}
     stored = {lv: f"SELECT *, 1 AS _occ FROM raw.{quote(lv)} "
                   f"WHERE _submission_key IN (SELECT _submission_key FROM inc_compare)" for lv in levels}
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE raw_same AS
+        SELECT i._submission_key
+        FROM ({_content_hash_sql(levels, incoming, meaning=False)}) i
+        JOIN ({_content_hash_sql(levels, stored, meaning=False)}) c USING (_submission_key)
+        WHERE i._content_hash = c._content_hash
+          AND i._submission_key NOT IN (SELECT _submission_key FROM inc_{ROOT} WHERE _occ > 1)""")
+    other = "_submission_key NOT IN (SELECT _submission_key FROM raw_same)"
+    if _count(con, "inc_compare") == _count(con, "raw_same"):  # a reload of the same text: nothing else to read
+        other = "FALSE"
+    incoming = {lv: f"SELECT * FROM ({sql}) WHERE {other}" for lv, sql in incoming.items()}
+    stored = {lv: f"SELECT * FROM ({sql}) WHERE {other}" for lv, sql in stored.items()}
     con.execute(f"CREATE OR REPLACE TEMP TABLE inc_hash AS {_content_hash_sql(levels, incoming)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE cur_hash AS {_content_hash_sql(levels, stored)}")
     con.execute(f"""
@@ -218,7 +233,8 @@ def _classify(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE inc_action AS
         SELECT w._submission_key, w._occ, w._version_id, w._content_hash,
                CASE WHEN c._submission_key IS NULL THEN 'new'
-                    WHEN h._content_hash = w._content_hash THEN 'unchanged'
+                    WHEN w._submission_key IN (SELECT _submission_key FROM raw_same)
+                         OR h._content_hash = w._content_hash THEN 'unchanged'
                     WHEN EXISTS (SELECT 1 FROM raw.submission_versions v
                                  WHERE v._submission_key = w._submission_key AND v._version_id = w._version_id
                                    AND v.status = 'superseded') THEN 'stale'
