@@ -17,7 +17,7 @@ from cbms.ingest.columns import map_columns, normalise
 from cbms.ingest.files import Bundle
 from cbms.ingest.model import ROOT, Export, child_key, level_name, repeat_root
 from cbms.ingest.text import unique_names
-from cbms.ingest.xlsx_size import check_workbook
+from cbms.ingest.xlsx_size import WorkbookCheck
 
 SHEET_NAME_LIMIT = 31  # Excel's limit: KoBo truncates repeat names to it
 KOBO_XLSX_META = ("_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
@@ -53,7 +53,11 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
     """Read a KoBo XLSX export into raw tables, rebuilding Central-style keys from the parent links."""
     (name, data), = bundle.files.items()
     where = str(bundle.path)
-    check_workbook(where, data)
+    with WorkbookCheck(where, data) as check:  # each sheet proven readable before calamine parses it
+        return _read(bundle, form, name, data, where, check)
+
+
+def _read(bundle: Bundle, form: FormSpec, name: str, data: bytes, where: str, check: WorkbookCheck) -> Export:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except CalamineError as exc:
@@ -71,6 +75,7 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
     tables: dict[str, pa.Table] = {}
     for sheet in sheets:
         level = by_sheet[sheet]
+        check.sheet(sheet)
         header, rows = _sheet_rows(workbook, sheet, where)
         if "_index" not in header:
             raise CbmsError(ING_010, path=f"{where}:{sheet}", column="_index")

