@@ -65,13 +65,13 @@ class WorkbookCheck:
     def __init__(self, where: str, data: bytes, order: Sequence[str] = ()) -> None:
         self.where = where
         self._archive = _open(where, data)
-        self._parts = sheet_parts(self._archive)
         infos = [i for i in self._archive.infolist() if not i.is_dir()]
         total = sum(i.file_size for i in infos)
         if total > MAX_XLSX_BYTES:
             raise CbmsError(ING_005, path=where, size=total, limit=MAX_XLSX_BYTES)
-        sheets = {part for part in self._parts.values()}
         with zip_errors(where):
+            self._parts = sheet_parts(self._archive)
+            sheets = set(self._parts.values())
             for info in infos:  # inflated all the same, so their CRC and size are checked before calamine trusts them
                 if info.filename not in sheets:
                     with self._archive.open(info) as member:

@@ -334,3 +334,25 @@ def test_a_damaged_member_is_ing_004_not_a_traceback(census: Census, tmp_path: P
     path = tmp_path / "garbled.zip"
     path.write_bytes(bytes(data))
     _refused(ingest(path), errors.ING_004)
+
+
+def test_a_workbook_whose_parts_are_damaged_is_ing_004(census: Census, tmp_path: Path,
+                                                       ingest: Callable[..., Outcome]) -> None:
+    # found by the hostile-input suite: a flipped byte in xl/workbook.xml escaped as BadZipFile, and a cut
+    # stream as EOFError, which click printed as a bare "Aborted."
+    data = bytearray(census.exports["kobo-xlsx"].read_bytes())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/workbook.xml")
+    data[info.header_offset + 30 + len(info.filename) + 5] ^= 0xFF
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(data))
+    _refused(ingest(path), errors.ING_004)
+
+
+def test_a_column_without_a_name_is_kept(census: Census, tmp_path: Path, form: FormSpec) -> None:
+    # found by the hostile-input suite: an empty header cell made invalid SQL (a zero-length identifier)
+    members = _members(census.exports["odk-csv"])
+    head, _, rows = members[f"{FORM_ID}.csv"].partition(b"\n")
+    members[f"{FORM_ID}.csv"] = head + b",\n" + rows.replace(b"\n", b",sin nombre\n")
+    export = read_export(_zip(tmp_path / "unnamed.zip", members), form)
+    extra = [json.loads(x) for x in export.tables["household"].column("_extra").to_pylist()]
+    assert [e[""] for e in extra] == ["sin nombre"] * 6
