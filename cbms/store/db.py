@@ -82,6 +82,10 @@ def open_database(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     except duckdb.IOException as exc:
         raise _disk_error(con, exc) from exc
+    except duckdb.TransactionException as exc:  # a statement outside BEGIN commits on its own, and may fail so
+        if "Failed to commit" not in str(exc):
+            raise
+        raise _disk_error(con, exc) from exc
     finally:
         _close(con)
         wal = Path(f"{path}.wal")

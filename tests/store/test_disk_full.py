@@ -109,3 +109,26 @@ def test_a_full_output_folder_is_exit_1_and_leaves_no_half_file(
     assert "No space left on device" in lines[-1]
     assert not [p for p in out.rglob("*") if p.is_file()]  # nothing half-written, no temporary left
     assert leftovers(tmp_path) == []
+
+
+AUTOCOMMIT = """
+import resource, signal, sys
+from cbms.errors import CbmsError
+from cbms.store import open_database
+with open_database(sys.argv[1]) as con:  # the schemas are written before the limit
+    pass
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    with open_database(sys.argv[1]) as con:
+        con.execute("CREATE TABLE meta.big AS SELECT range AS n, repeat('x', 100) AS t FROM range(100000)")
+except CbmsError as exc:
+    print(exc.code)
+"""
+
+
+def test_a_statement_outside_a_transaction_refused_by_the_disk_is_db_004(tmp_path: Path) -> None:
+    db = tmp_path / "cbms.duckdb"
+    done = subprocess.run([sys.executable, "-c", AUTOCOMMIT, str(db)], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "DB_004"), done.stderr
+    assert leftovers(tmp_path) == []
