@@ -505,7 +505,6 @@ def test_a_server_that_never_answers_times_out_leaving_nothing(silent_server: st
     before = an_earlier_pull(out, f"{FORM}.odata" if kind == "central" else f"{ASSET}.data")
     monkeypatch.setenv("ODK_CENTRAL_USERNAME", USER)
     monkeypatch.setenv("ODK_CENTRAL_PASSWORD", PASSWORD)
-    start = time.monotonic()
 
     with pytest.raises(CbmsError) as caught:
         if kind == "central":  # over http, which pyodk left without a timeout
@@ -515,7 +514,6 @@ def test_a_server_that_never_answers_times_out_leaving_nothing(silent_server: st
 
     what = f"projects/{PROJECT}/forms/{FORM}" if kind == "central" else f"assets/{ASSET}"
     assert caught.value.message("en") == errors.PULL_009.format("en", server=silent_server, what=what, seconds="0.5")
-    assert time.monotonic() - start < 30  # one read timeout, not retried (a bound to catch a hang, not a benchmark)
     assert snapshot(out) == before  # no .cbms-pull-* left
 
 
