@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import warnings
 from dataclasses import dataclass
 from enum import StrEnum
@@ -12,7 +14,7 @@ from typing import Annotated
 import typer
 
 from cbms import __version__, console
-from cbms.errors import CbmsError, Lang
+from cbms.errors import CLI_003, CbmsError, Lang
 from cbms.project import SHIPPED
 
 HELP = (
@@ -131,16 +133,13 @@ def form_register(
 ) -> None:
     """Registra versiones del formulario para juzgar cada envío con la suya. / Register form versions, so each
     submission is judged by its own."""
-    from cbms.store import connect
+    from cbms.store import open_database
     from cbms.store.db import register_forms, registered_forms
 
     specs = [(_load_form(f), str(f)) for f in forms]
-    con = connect(db)
-    try:
+    with open_database(db) as con:
         added = register_forms(con, specs[0][0].form_id, specs)
         known = registered_forms(con, specs[0][0].form_id)
-    finally:
-        con.close()
     console.success(_say(f"{added} versión(es) nueva(s); la base conoce {len(known)}: ",
                          f"{added} new version(s); the database knows {len(known)}: ")
                     + ", ".join(sorted(str(v) for v in known)))
@@ -231,18 +230,15 @@ def ingest(
 ) -> None:
     """Carga exportaciones en la base, sin perder nada. / Load exports into the database, losing nothing."""
     from cbms.ingest import read_exports
-    from cbms.store import connect, write_tables
+    from cbms.store import open_database, write_tables
 
     spec = _load_form(form)
     loaded = read_exports(exports, spec)  # every export is read before anything is written
-    con = connect(db)
-    try:
+    with open_database(db) as con:
         reports = [write_tables(con, export, spec, db) for export in loaded]
-    finally:
-        con.close()
     for report in reports:
         for warning in report.warnings:
-            console.warning(warning)
+            console.warning(warning.message(state.lang))
         console.info(_say(f"Carga {report.load_id or '-'} ({report.format}): ",
                           f"Load {report.load_id or '-'} ({report.format}): ") + ", ".join(report.sources))
         console.table("", [_say("envíos", "submissions"), _say("cantidad", "count")], [
@@ -268,6 +264,8 @@ def pull(
     asset: Annotated[str | None, typer.Option("--asset", help="UID del formulario en KoBo. / KoBo asset UID.")] = None,
     config: Annotated[Path | None, typer.Option("--config", help=(
         "Archivo de configuración de pyodk. / pyodk config file."))] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=1, help=(
+        "Segundos de silencio antes de rendirse. / Seconds of silence before giving up."))] = None,
 ) -> None:
     """Descarga los envíos de ODK Central o KoBoToolbox. / Download submissions from ODK Central or KoBo.
 
@@ -275,8 +273,9 @@ def pull(
     nunca en la línea de comandos. / Credentials: pyodk's config file or ODK_CENTRAL_USERNAME/PASSWORD;
     KOBO_TOKEN for KoBo; never on the command line.
     """
-    from cbms.ingest.pull import pull_central, pull_kobo
+    from cbms.ingest.pull import TIMEOUTS, Timeouts, pull_central, pull_kobo
 
+    timeouts = Timeouts(TIMEOUTS.connect, timeout) if timeout is not None else TIMEOUTS
     if (server is None) == (kobo is None):
         raise typer.BadParameter(_say("use --server (ODK Central) o --kobo (KoBoToolbox), uno de los dos",
                                       "use either --server (ODK Central) or --kobo (KoBoToolbox)"))
@@ -284,11 +283,11 @@ def pull(
         if project is None or form is None:
             raise typer.BadParameter(_say("--server necesita --project y --form",
                                           "--server needs --project and --form"))
-        result = pull_central(server, project, form, out, config_path=config)
+        result = pull_central(server, project, form, out, config_path=config, timeouts=timeouts)
     else:
         if asset is None:
             raise typer.BadParameter(_say("--kobo necesita --asset", "--kobo needs --asset"))
-        result = pull_kobo(kobo or "", asset, out)
+        result = pull_kobo(kobo or "", asset, out, timeouts=timeouts)
     console.success(_say(f"{result.submissions} envíos en {result.pages} página(s), en {out}",
                          f"{result.submissions} submissions in {result.pages} page(s), in {out}"))
     for path in result.files:
@@ -311,7 +310,7 @@ def validate(
     """Valida los datos cargados: tablas limpias, problemas y cuarentena. / Validate the loaded data."""
     from cbms.config import load_manifest
     from cbms.errors import DB_003, VAL_900
-    from cbms.store import connect
+    from cbms.store import open_database
     from cbms.store.db import check_versions, register_forms
     from cbms.validate import load_rules, validate_tables
     from cbms.validate.outputs import ensure_out, write_issues_parquet
@@ -324,14 +323,11 @@ def validate(
     ensure_out(out)
     if not db.exists():
         raise CbmsError(DB_003, path=db)
-    con = connect(db)
-    try:
+    with open_database(db) as con:
         register_forms(con, spec.form_id, versions)
         rules = load_rules(spec, round_.project.schemas) if round_ else None
         accounting = validate_tables(con, spec, rules, str(db), round_.period if round_ else None)
         written = [write_issues_parquet(con, out), supervisor_workbook(con, out, state.lang)]
-    finally:
-        con.close()
     a = accounting
     console.table(_say("Cuentas: cada envío está en un lugar", "Accounting: every submission is somewhere"),
                   [_say("envíos", "submissions"), _say("cantidad", "count")], [
@@ -382,7 +378,7 @@ def indicators(
     from cbms.config import load_manifest
     from cbms.errors import DB_003
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
-    from cbms.store import connect
+    from cbms.store import open_database
     from cbms.validate.outputs import ensure_out
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
@@ -391,8 +387,7 @@ def indicators(
     ensure_out(out)
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    con = connect(database)
-    try:
+    with open_database(database) as con:
         if engine is _Engine.spark:
             from cbms.indicators.spark import compute_indicators_spark
 
@@ -401,8 +396,6 @@ def indicators(
         else:
             report = compute_indicators(con, catalogue, spec_manifest)
         files = write_indicator_files(con, out)
-    finally:
-        con.close()
     console.success(_say(
         f"{report.indicators} indicadores, {report.rows} celdas ({report.suppressed} bajo el umbral de publicación)",
         f"{report.indicators} indicators, {report.rows} cells ({report.suppressed} below the publication threshold)"))
@@ -461,7 +454,7 @@ def report_command(
     from cbms.config import load_manifest
     from cbms.errors import DB_003
     from cbms.report import write_profiles, write_workbook
-    from cbms.store import connect
+    from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
     database = db or spec_manifest.db
@@ -469,8 +462,7 @@ def report_command(
         raise CbmsError(DB_003, path=database)
     wanted = {f.strip() for f in formats.split(",")}
     files: list[Path] = []
-    con = connect(database)
-    try:
+    with open_database(database) as con:
         if "xlsx" in wanted:
             files.append(write_workbook(con, spec_manifest, out, state.lang))
         if "pdf" in wanted:
@@ -478,8 +470,6 @@ def report_command(
             files += list(written)
             for problem in written.problems:
                 console.warning(problem.message(state.lang))
-    finally:
-        con.close()
     for path in files:
         console.info(f"  {path}")
 
@@ -499,19 +489,16 @@ def map_(
     from cbms.config import load_manifest
     from cbms.errors import DB_003
     from cbms.maps import export_map_inputs
-    from cbms.store import connect
+    from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
     database = db or spec_manifest.db
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    con = connect(database)
-    try:
+    with open_database(database) as con:
         report = export_map_inputs(con, spec_manifest, out, state.lang,
                                    boundaries={level: boundaries} if boundaries else None,
                                    code_property=code_property)
-    finally:
-        con.close()
     for problem in report.problems:
         console.warning(problem.message(state.lang))
     for path in report.files:
@@ -532,18 +519,15 @@ def budget(
     from cbms.budget import check_budget, run_budget
     from cbms.config import load_manifest
     from cbms.errors import DB_003
-    from cbms.store import connect
+    from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
     inputs = check_budget(spec_manifest)  # every problem of the declarations and the budget, before anything is read
     database = db or spec_manifest.db
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    con = connect(database)
-    try:
+    with open_database(database) as con:
         result = run_budget(con, spec_manifest, out, inputs)
-    finally:
-        con.close()
     _print_budget(result, inputs)
 
 
@@ -585,7 +569,7 @@ def coverage(
     """Cobertura de programas sociales: filtración y subcobertura. / Programme coverage: leakage and under-coverage."""
     from cbms.config import load_manifest
     from cbms.errors import DB_003
-    from cbms.store import connect
+    from cbms.store import open_database
     from cbms.targeting import compute_coverage, load_targeting, write_coverage_files
     from cbms.validate.outputs import ensure_out
 
@@ -595,12 +579,9 @@ def coverage(
     ensure_out(out)
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    con = connect(database)
-    try:
+    with open_database(database) as con:
         report = compute_coverage(con, targeting, spec_manifest)
         files = write_coverage_files(con, out)
-    finally:
-        con.close()
     console.table(_say("Cobertura en el distrito", "Coverage in the district"),
                   [_say("programa", "programme"), _say("elegibles", "eligible"), _say("usuarios", "beneficiaries"),
                    _say("filtración %", "leakage %"), _say("subcobertura %", "under-coverage %")],
@@ -642,7 +623,7 @@ def target(
     published)."""
     from cbms.config import load_manifest
     from cbms.errors import DB_003
-    from cbms.store import connect
+    from cbms.store import open_database
     from cbms.targeting import list_log, load_rule, write_list
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
@@ -652,15 +633,12 @@ def target(
     targeting = load_rule(rule, _load_form(spec_manifest.form)) if rule is not None and not log else None
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    con = connect(database)
-    try:
+    with open_database(database) as con:
         if targeting is None:
             records: list[object] = list(list_log(con))
         else:
             assert out is not None
             written = write_list(con, targeting, spec_manifest, purpose, out, state.lang, encrypt)
-    finally:
-        con.close()
     if targeting is None:
         _print_lists(records, database)
         return
@@ -768,21 +746,60 @@ def _print_run(report: object, out: Path, database: Path) -> None:
         console.info(f"  {path}")
 
 
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM, raised where the program is so that every `finally` and rollback runs on the way out
+    (not a KeyboardInterrupt: click would swallow that into a bare "Aborted!")."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_signals: list[int] = []  # the stop signals received during this `main`
+
+
+def _stop(signum: int, frame: object) -> None:
+    _signals.append(signum)
+    raise _Stopped(signum)
+
+
+def _stopped(signum: int) -> int:
+    console.error(CbmsError(CLI_003, signal=signal.Signals(signum).name).message(state.lang))
+    return 128 + signum
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI: a CbmsError becomes one line in the chosen language and exit 1 (`--debug` re-raises)."""
+    """Run the CLI: a CbmsError becomes one line in the chosen language and exit 1 (`--debug` re-raises); Ctrl-C
+    or SIGTERM undo what was half done and end with 128 + the signal's number."""
     state.lang, state.debug = "es", False
+    _signals.clear()
+    main_thread = threading.current_thread() is threading.main_thread()  # only it may set signal handlers
+    handlers = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
     try:
         # standalone mode: typer prints usage errors itself and ends with SystemExit (2 for usage)
         app(args=argv, prog_name="cbms")
+    except _Stopped as stopped:
+        return _stopped(stopped.signum)
     except CbmsError as exc:
         if state.debug:
             raise
+        if _signals:
+            return _stopped(_signals[0])
         for problem in exc.problems:
             console.error(problem.message(state.lang))
         console.error(exc.message(state.lang))
         return 1
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        # a signal that arrives inside a DuckDB query interrupts it, and DuckDB raises its own error in place of
+        # ours ("Query interrupted"): after a stop signal, whatever ends the program is that stop
+        if _signals and not state.debug:
+            return _stopped(_signals[0])
+        raise
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
     return 0
 
 

@@ -84,6 +84,13 @@ CLI_002 = Detail(
     "No se puede escribir en la carpeta de salida '{path}': {reason}.",
     "Cannot write to the output folder '{path}': {reason}.",
 )
+CLI_003 = Detail(
+    "CLI_003",
+    "Interrumpido ({signal}): lo que estaba a medias se deshizo; la base y los archivos quedaron como estaban o "
+    "completos.",
+    "Interrupted ({signal}): what was half done was undone; the database and the files are as they were, or "
+    "complete.",
+)
 
 # --- forms (XLSForm -> FormSpec / XForm) --------------------------------------------------------------
 FORM_001 = Detail(
@@ -277,8 +284,106 @@ ING_013 = Detail(
     "'{path}': el archivo de repetición '{name}' no corresponde a ningún grupo repetido del formulario.",
     "'{path}': repeat file '{name}' matches no repeat group of the form.",
 )
+ING_014 = Detail(
+    "ING_014",
+    "'{path}': el JSON anida más de {limit} niveles; ninguna exportación de un formulario llega a tanto: no se lee.",
+    "'{path}': the JSON nests deeper than {limit} levels; no form's export does: not read.",
+)
+ING_015 = Detail(
+    "ING_015",
+    "'{path}' crece {ratio} veces al descomprimirlo (se admite hasta {limit} veces pasados los 50 MB): parece una "
+    "bomba zip y no se abre.",
+    "'{path}' grows {ratio} times when uncompressed (up to {limit} times is accepted past 50 MB): it looks like a "
+    "zip bomb and is not opened.",
+)
+ING_016 = Detail(
+    "ING_016",
+    "'{path}', hoja '{sheet}': sus celdas llegan hasta {cell}, un área de {cells} celdas (límite {limit}): no se "
+    "abre. Borre lo que haya fuera de la tabla o descargue el JSON de la API (cbms pull --kobo).",
+    "'{path}', sheet '{sheet}': its cells reach {cell}, an area of {cells} cells (limit {limit}): not opened. "
+    "Delete whatever lies outside the table, or download the API JSON (cbms pull --kobo).",
+)
+ING_017 = Detail(
+    "ING_017",
+    "'{path}': la carpeta no tiene archivos .csv ni .json.",
+    "'{path}': the folder holds no .csv or .json file.",
+)
+ING_018 = Detail(
+    "ING_018",
+    "'{path}': el JSON está cortado o mal formado en la línea {line}, columna {column}.",
+    "'{path}': the JSON is truncated or malformed at line {line}, column {column}.",
+)
+ING_019 = Detail(
+    "ING_019",
+    "'{path}': falta la lista de envíos '{list}' que trae toda página de {source}.",
+    "'{path}': the list of submissions '{list}' that every {source} page has is missing.",
+)
+ING_020 = Detail(
+    "ING_020",
+    "'{path}' no es CSV ni JSON: no es una exportación de ODK Central ni de KoBoToolbox.",
+    "'{path}' is neither CSV nor JSON: not an ODK Central or KoBoToolbox export.",
+)
+ING_021 = Detail(
+    "ING_021",
+    "'{path}' mezcla formatos de exportación ({found}): cargue cada exportación por separado.",
+    "'{path}' mixes export formats ({found}): load each export on its own.",
+)
+ING_022 = Detail(
+    "ING_022",
+    "'{path}': se esperaba un archivo principal con la columna KEY y sin PARENT_KEY; hay {count}.",
+    "'{path}': expected one main file with a KEY column and no PARENT_KEY; found {count}.",
+)
+ING_023 = Detail(
+    "ING_023",
+    "'{path}', {what_es} {record}: no es un objeto JSON con respuestas: {value}",
+    "'{path}', {what_en} {record}: not a JSON object of answers: {value}",
+)
+ING_024 = Detail(
+    "ING_024",
+    "'{path}', registro {record}: falta {key}, la clave que identifica cada envío.",
+    "'{path}', record {record}: {key}, the key that identifies every submission, is missing.",
+)
+ING_025 = Detail(
+    "ING_025",
+    "'{path}': {count} byte(s) que no son UTF-8 (línea(s) {lines}) se reemplazaron por '\ufffd'; el resto se leyó "
+    "como UTF-8. Revise esas líneas.",
+    "'{path}': {count} byte(s) that are not UTF-8 (line(s) {lines}) were replaced by '\ufffd'; the rest was read "
+    "as UTF-8. Check those lines.",
+)
+ING_026 = Detail(
+    "ING_026",
+    "'{path}' no trae ningún envío (solo encabezados o listas vacías): no hay nada que cargar.",
+    "'{path}' holds no submission (only headers or empty lists): nothing to load.",
+)
+ING_027 = Detail(
+    "ING_027",
+    "'{path}': dos archivos del zip se llaman '{name}' ({first}, {second}): no se sabe cuál leer.",
+    "'{path}': two files in the zip are called '{name}' ({first}, {second}): which one to read is unclear.",
+)
+ING_028 = Detail(
+    "ING_028",
+    "'{path}': la hoja '{sheet}' no se puede leer: {reason}",
+    "'{path}': sheet '{sheet}' cannot be read: {reason}",
+)
+ING_029 = Detail(
+    "ING_029",
+    "'{path}' no es un libro XLSX legible ({reason}).",
+    "'{path}' is not a readable XLSX workbook ({reason}).",
+)
 ING_030 = Detail(
     "ING_030",
+    "'{path}': el libro no tiene hojas.",
+    "'{path}': the workbook has no sheets.",
+)
+ING_031 = Detail(
+    "ING_031",
+    "'{path}': un JSON sin la lista 'value' (OData de ODK Central) ni 'results' (API de KoBoToolbox): no es una "
+    "página de exportación.",
+    "'{path}': a JSON without the 'value' list (ODK Central OData) or 'results' (KoBoToolbox API): not an export "
+    "page.",
+)
+ING_040 = Detail(
+    "ING_040",
     "'{path}' es una exportación CSV de KoBoToolbox, que trae solo la hoja principal; el formulario tiene grupos "
     "repetidos ({repeats}) que no vienen en ella. Exporte en XLSX o descargue con `cbms pull --kobo`.",
     "'{path}' is a KoBoToolbox CSV export, which carries the main sheet only; the form has repeat groups "
@@ -302,6 +407,13 @@ DB_003 = Detail(
     "DB_003",
     "La base '{path}' no tiene datos cargados: corra primero 'cbms ingest'.",
     "The database '{path}' holds no loaded data: run 'cbms ingest' first.",
+)
+DB_004 = Detail(
+    "DB_004",
+    "Error de disco al trabajar con la base '{path}' ({reason}): la base quedó como estaba, sin nada de esta "
+    "etapa. Libere espacio o revise los permisos (o elija otra carpeta con --db) y vuelva a correrla.",
+    "Disk error while working on the database '{path}' ({reason}): the database is as it was, with nothing of "
+    "this stage. Free space or check permissions (or choose another folder with --db) and run it again.",
 )
 
 # --- validation: declarations in schemas/ ---------------------------------------------------------------
@@ -753,6 +865,13 @@ PULL_008 = Detail(
     "PULL_008",
     "La respuesta de {server} para {what} no tiene el formato esperado: {reason}",
     "The answer of {server} for {what} is not in the expected format: {reason}",
+)
+PULL_009 = Detail(
+    "PULL_009",
+    "{server} no respondió a tiempo ({what}: {seconds} s sin respuesta): no se cambió nada en la carpeta. Vuelva "
+    "a intentar más tarde, o dé más tiempo con --timeout.",
+    "{server} did not answer in time ({what}: {seconds} s without an answer): nothing changed in the folder. "
+    "Try again later, or allow more time with --timeout.",
 )
 
 # --- findings of `cbms form check` (each located by sheet and row) ------------------------------------

@@ -55,7 +55,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.form import open_form
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
     from cbms.ingest import read_exports
-    from cbms.store import connect, write_tables
+    from cbms.store import open_database, write_tables
     from cbms.store.db import check_versions, register_forms
     from cbms.store.runs import record_run
     from cbms.targeting import compute_coverage, load_targeting, write_coverage_files
@@ -75,11 +75,11 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     report.budget_inputs = _budget_inputs(manifest, catalogue)  # checked before any data, as the catalogue is
     with _stage(report, "ingest", hook):
         loaded = read_exports(exports, form)  # every export is read (and refused) before the database is opened
-    con = connect(db)
-    try:
+    with open_database(db) as con:
         with _stage(report, "ingest", hook):
             report.loads = [write_tables(con, export, form, db) for export in loaded]
             register_forms(con, form.form_id, versions)  # after the loads: they refuse a database of another form
+            report.problems += [w.message(lang) for load in report.loads for w in load.warnings]
         with _stage(report, "validate", hook):
             report.accounting = validate_tables(con, form, rules, str(db), manifest.period)
             report.files.append(write_issues_parquet(con, out))
@@ -104,8 +104,6 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
         if "maps" in formats:
             with _stage(report, "maps", hook):
                 _maps(con, manifest, out, lang, report)
-    finally:
-        con.close()
     return report
 
 

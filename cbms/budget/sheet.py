@@ -65,7 +65,7 @@ def _csv(path: Path) -> Sheet:
     text = read_csv_text(path, path.name, data)
     columns = [text.table.column(name).to_pylist() for name in text.header]
     rows = tuple((number, row) for number, row in enumerate(zip(*columns, strict=True), start=2))
-    notes = tuple(Notice(detail, {"path": where}) for detail, where in text.notices)
+    notes = tuple(Notice(notice.detail, notice.context) for notice in text.notices)
     return Sheet(str(path), text.header, rows, notes)
 
 

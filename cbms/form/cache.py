@@ -8,6 +8,7 @@ The cache is ours (a user cache folder); an unreadable or stale entry is read ag
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -58,10 +59,11 @@ def keep(data: bytes, spec: FormSpec) -> None:
     entry = _entry(data)
     if entry is None:
         return
+    partial = entry.with_suffix(f".{os.getpid()}.tmp")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(f".{os.getpid()}.tmp")
         partial.write_bytes(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
         partial.replace(entry)
-    except OSError:
-        return
+    except OSError:  # a full disk leaves no partial entry behind either
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from cbms.indicators.catalogue import Catalogue, Indicator
 from cbms.indicators.compile import BREAKDOWNS, HAZ_DDL, PARAMS_DDL, create_units, unit_select
 from cbms.indicators.haz import create_haz
 from cbms.indicators.unknown import unknown_warnings
+from cbms.store.db import commit, roll_back
 
 AREA_SETS = {"district": ("district",), "sector": ("district", "sector"), "grupo": ("district", "sector", "grupo")}
 VALUE_SQL = {
@@ -204,9 +205,9 @@ def write_mart(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, chosen: lis
             [(i.id, i.order, i.domain, i.name_es, i.name_en, i.definition_es, i.definition_en, i.unit, i.value,
               json.dumps(list(i.breakdowns)), i.sensitive, json.dumps(list(i.items)), i.map, i.id in computed)
              for i in catalogue.indicators])
-        con.execute("COMMIT")
-    except BaseException:  # not handled here: leave mart.* as it was, then let it propagate
-        con.execute("ROLLBACK")
+        commit(con)
+    except BaseException as exc:  # not handled here: leave mart.* as it was, then let it propagate
+        roll_back(con, exc)
         raise
     rows, suppressed = con.execute("SELECT count(*), count(*) FILTER (WHERE suppressed) "
                                    "FROM mart.indicator_values").fetchall()[0]

@@ -13,9 +13,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cbms.form.spec import FormSpec
-from cbms.ingest.model import ABSENT, FORM_VERSION, GEOPOINT_PARTS, HEAD_COLUMNS, VERSION_FIELDS, aliases, field_columns
+from cbms.ingest.model import (
+    ABSENT,
+    FORM_VERSION,
+    GEOPOINT_PARTS,
+    HEAD_COLUMNS,
+    ROOT,
+    VERSION_FIELDS,
+    aliases,
+    field_columns,
+)
 
 STRING = pa.string()
+# Table metadata: the form's fields an export with a header (CSV, XLSX) does not carry at all, as a JSON list.
+# Comparing versions leaves them out (a column KoBo's XLSX never writes is not an answer that was erased), and
+# the root table's `_absent` column keeps them per submission for validation (see mark_absent).
+ABSENT_METADATA = b"cbms:absent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,24 +70,25 @@ def map_columns(form: FormSpec, level: str, columns: Sequence[str], meta: Sequen
             splits.setdefault(raw, {})[tail] = column
         elif renamed:  # a group renamed in another form version (`v1/hh_sex` for `v0/hh_sex`): same question
             fields[column] = renamed
-        elif column.startswith(("meta-", "meta/", "_")) or column in ("formhub/uuid", "__version__"):
+        elif column.startswith(("meta-", "meta/", "_")) or column in ("formhub/uuid", "__version__") or (
+                sep and tail.startswith("_")):  # KoBo's own columns in a group: `ident/_gps_latitude`, ...
             kept_meta.append(column)
         else:
             extra.append(column)
     return LevelMap(fields, geopoints, splits, tuple(kept_meta), tuple(extra))
 
 
-def absent_fields(form: FormSpec, level: str, mapping: LevelMap) -> tuple[str, ...]:
-    """The level's form columns that no column of the export's file feeds: the export did not carry them."""
-    fed = {*mapping.fields.values(), *mapping.geopoints, *mapping.splits}
-    return tuple(c for c in field_columns(form)[level] if c not in fed)
+def absent_in(table: pa.Table) -> list[str]:
+    """The form's fields a level's file did not carry (what normalise(header=True) noted in its metadata)."""
+    return list(json.loads((table.schema.metadata or {}).get(ABSENT_METADATA, b"[]")))
 
 
-def mark_absent(root: pa.Table, absent: Mapping[str, tuple[str, ...]]) -> pa.Table:
+def mark_absent(tables: Mapping[str, pa.Table]) -> pa.Table:
     """The root table with `_absent` on every row: per level, the form's columns its file lacked (a file's
     header is the same for every submission in it)."""
-    lacking = {level: list(columns) for level, columns in absent.items() if columns}
+    lacking = {level: absent_in(table) for level, table in tables.items() if absent_in(table)}
     value = json.dumps(lacking, sort_keys=True) if lacking else None
+    root = tables[ROOT]
     return root.set_column(root.schema.get_field_index(ABSENT), ABSENT,
                            pa.repeat(pa.scalar(value, STRING), root.num_rows))
 
@@ -91,10 +105,13 @@ def _json_column(table: pa.Table, columns: Sequence[str]) -> pa.Array:
     if not columns:
         return pa.nulls(table.num_rows, STRING)
     # a merge patch onto {} drops the keys whose value is null (RFC 7386): 4x faster than filtering a list
-    entries = ", ".join(f"'{_sql_str(c)}', nullif(\"{_sql_ident(c)}\"::VARCHAR, '')" for c in columns)
+    # keys in name order whatever the export's column order: versions are compared on this text too; the
+    # columns are read by position (c0, c1, ...): a name may be empty or anything else a header holds
+    ordered = sorted(columns)
+    entries = ", ".join(f"'{_sql_str(c)}', nullif(c{i}::VARCHAR, '')" for i, c in enumerate(ordered))
     sql = f"SELECT nullif(json_merge_patch('{{}}', json_object({entries}))::VARCHAR, '{{}}') AS j FROM t"
     con = _connection()
-    con.register("t", table.select(list(columns)))
+    con.register("t", table.select(ordered).rename_columns([f"c{i}" for i in range(len(ordered))]))
     try:
         return con.sql(sql).to_arrow_table().column("j")
     finally:
@@ -111,10 +128,6 @@ def _sql_str(text: str) -> str:
     return text.replace("'", "''")
 
 
-def _sql_ident(text: str) -> str:
-    return text.replace('"', '""')
-
-
 def _as_is(array: pa.Array) -> pa.Array:
     return array
 
@@ -124,11 +137,12 @@ def _null_if_empty(array: pa.Array) -> pa.Array:
 
 
 def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
-              head: Mapping[str, pa.Array], blanks_are_null: bool = False) -> pa.Table:
+              head: Mapping[str, pa.Array], blanks_are_null: bool = False, header: bool = False) -> pa.Table:
     """The raw table of a level: head columns (keys, versions, source), the form's fields, _meta, _extra.
 
     `blanks_are_null`: the reader already made every empty cell null (the CSV parser does), so answers are
-    taken as they are instead of being scanned again."""
+    taken as they are instead of being scanned again. `header`: the export names every column it carries (CSV,
+    XLSX; JSON leaves unanswered questions out), so a field with no column is marked ABSENT."""
     blank = _as_is if blanks_are_null else _null_if_empty
     rows = table.num_rows
     out: dict[str, pa.Array] = {}
@@ -136,6 +150,7 @@ def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
     for name in HEAD_COLUMNS:
         value = head.get(name, version if name == FORM_VERSION else None)
         out[name] = pa.nulls(rows, STRING) if value is None else value.cast(STRING)
+    absent: list[str] = []
     by_raw: dict[str, list[str]] = {}
     for column, raw in mapping.fields.items():
         by_raw.setdefault(raw, []).append(column)
@@ -159,7 +174,8 @@ def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
             out[raw] = _null_if_empty(squeezed)
         else:
             out[raw] = pa.nulls(rows, STRING)
+            absent.append(raw)
     out["_meta"] = _json_column(table, mapping.meta)
     out["_extra"] = _json_column(table, mapping.extra)
     out[ABSENT] = pa.nulls(rows, STRING)
-    return pa.table(out)
+    return pa.table(out, metadata={ABSENT_METADATA: json.dumps(absent)} if header else None)

@@ -8,9 +8,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cbms.errors import ING_030, CbmsError
+from cbms.errors import ING_040, CbmsError
 from cbms.form.spec import FormSpec
-from cbms.ingest.columns import absent_fields, map_columns, mark_absent, normalise
+from cbms.ingest.columns import map_columns, mark_absent, normalise
 from cbms.ingest.files import Bundle
 from cbms.ingest.kobo_xlsx import KOBO_XLSX_META
 from cbms.ingest.model import ROOT, Export
@@ -27,7 +27,7 @@ def read_kobo_csv(bundle: Bundle, form: FormSpec) -> Export:
     from cbms.ingest.text import read_csv_text
 
     if form.repeats:
-        raise CbmsError(ING_030, path=bundle.path, repeats=", ".join(r.name for r in form.repeats))
+        raise CbmsError(ING_040, path=bundle.path, repeats=", ".join(r.name for r in form.repeats))
     (name, data), = bundle.files.items()
     parsed = read_csv_text(bundle.path, name, data)
     table = parsed.table
@@ -43,7 +43,6 @@ def read_kobo_csv(bundle: Bundle, form: FormSpec) -> Export:
             "_row_number": pa.array(np.arange(1, rows + 1, dtype=np.int64))}
     meta = tuple(c for c in table.column_names if c in KOBO_XLSX_META or c.startswith("_submission_"))
     mapping = map_columns(form, ROOT, table.column_names, meta)
-    root = normalise(form, ROOT, table, mapping, head, blanks_are_null=True)
-    root = mark_absent(root, {ROOT: absent_fields(form, ROOT, mapping)})
-    warnings = tuple(d.format("es", path=p) for d, p in parsed.notices)
-    return Export("kobo-csv", None, bundle.sources, {ROOT: root}, warnings=warnings)
+    root = normalise(form, ROOT, table, mapping, head, blanks_are_null=True, header=True)
+    root = mark_absent({ROOT: root})
+    return Export("kobo-csv", None, bundle.sources, {ROOT: root}, warnings=parsed.notices)

@@ -11,12 +11,13 @@ from typing import Any
 import pyarrow as pa
 from python_calamine import CalamineError, CalamineWorkbook
 
-from cbms.errors import ING_003, ING_006, ING_010, ING_013, CbmsError
+from cbms.errors import ING_010, ING_013, ING_028, ING_029, ING_030, CbmsError
 from cbms.form.spec import FormSpec
-from cbms.ingest.columns import absent_fields, map_columns, mark_absent, normalise
+from cbms.ingest.columns import map_columns, mark_absent, normalise
 from cbms.ingest.files import Bundle
 from cbms.ingest.model import ROOT, Export, child_key, level_name, repeat_root
 from cbms.ingest.text import unique_names
+from cbms.ingest.xlsx_size import WorkbookCheck
 
 SHEET_NAME_LIMIT = 31  # Excel's limit: KoBo truncates repeat names to it
 KOBO_XLSX_META = ("_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
@@ -38,7 +39,7 @@ def _sheet_rows(workbook: CalamineWorkbook, name: str, where: str) -> tuple[list
     try:
         values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except CalamineError as exc:
-        raise CbmsError(ING_006, path=where, row="?", reason=str(exc)) from exc
+        raise CbmsError(ING_028, path=where, sheet=name, reason=" ".join(str(exc).split())) from exc
     if not values:
         return [], []
     header = [str(h) if h is not None else "" for h in values[0]]
@@ -52,13 +53,18 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
     """Read a KoBo XLSX export into raw tables, rebuilding Central-style keys from the parent links."""
     (name, data), = bundle.files.items()
     where = str(bundle.path)
+    with WorkbookCheck(where, data) as check:  # each sheet proven readable before calamine parses it
+        return _read(bundle, form, name, data, where, check)
+
+
+def _read(bundle: Bundle, form: FormSpec, name: str, data: bytes, where: str, check: WorkbookCheck) -> Export:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except CalamineError as exc:
-        raise CbmsError(ING_003, path=where, reason=str(exc)) from exc
+        raise CbmsError(ING_029, path=where, reason=" ".join(str(exc).split())) from exc
     sheets = list(workbook.sheet_names)
     if not sheets:
-        raise CbmsError(ING_003, path=where, reason="sin hojas / no sheets")
+        raise CbmsError(ING_030, path=where)
     by_sheet = {sheets[0]: ROOT}
     for sheet in sheets[1:]:
         repeat = next((r for r in form.repeats if r.name[:SHEET_NAME_LIMIT] == sheet), None)
@@ -67,10 +73,10 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
         by_sheet[sheet] = level_name(repeat.name)
     keys: dict[tuple[str, str], tuple[str, str]] = {}  # (sheet, _index) -> (row key, submission key)
     tables: dict[str, pa.Table] = {}
-    absent: dict[str, tuple[str, ...]] = {}
     for sheet in sheets:
         level = by_sheet[sheet]
-        header, rows = _sheet_rows(workbook, sheet, f"{where}:{sheet}")
+        check.sheet(sheet)
+        header, rows = _sheet_rows(workbook, sheet, where)
         if "_index" not in header:
             raise CbmsError(ING_010, path=f"{where}:{sheet}", column="_index")
         col = {h: i for i, h in enumerate(header)}
@@ -118,8 +124,7 @@ def read_kobo_xlsx(bundle: Bundle, form: FormSpec) -> Export:
         mapping = map_columns(form, level, names, meta)
         arrays = {k: pa.array(v, pa.int64() if k == "_row_number" else pa.string()) for k, v in head.items()}
         arrays["_source_file"] = pa.array([name] * len(rows), pa.string())
-        tables[level] = normalise(form, level, table, mapping, arrays)
-        absent[level] = absent_fields(form, level, mapping)
-    tables[ROOT] = mark_absent(tables[ROOT], absent)
+        tables[level] = normalise(form, level, table, mapping, arrays, header=True)
+    tables[ROOT] = mark_absent(tables)
     return Export("kobo-xlsx", None, bundle.sources, tables)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from cbms.errors import CbmsError
 from cbms.form.spec import FormSpec, Question
 
 ROOT = "household"  # name of the root level's table (the submission itself)
@@ -47,7 +48,7 @@ class Export:
     form_id: str | None
     sources: tuple[SourceFile, ...]
     tables: Mapping[str, pa.Table]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[CbmsError, ...] = ()  # things guessed or mended while reading, each in either language
     # `_source_file` value -> (the file as the user named it, its sha256); filled by read_export
     source_of: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 

@@ -29,6 +29,12 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
+def excerpt(value: Any, limit: int = 60) -> str:
+    """A short JSON rendering of a value for a message."""
+    text = json.dumps(value, ensure_ascii=False, default=str)[: limit + 1]
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 HEAD = ("_submission_key", "_version_id", "_row_key", "_parent_key", "_submitted_at", "_edits", "_deprecated_id",
         "_source_file", "_row_number")
 
@@ -61,6 +67,10 @@ class Collector:
         self.where = where
         self.levels: dict[str, LevelRows] = {level_name(r): LevelRows() for r in form.tables}
         self.repeats = {r.name: r for r in form.repeats}
+
+    def has_repeat(self, name: str) -> bool:
+        """Whether a name met in the data is a repeat of the form (by the last element of its path)."""
+        return name.rsplit("/", 1)[-1] in self.repeats
 
     def repeat_level(self, name: str) -> str:
         """The level of a repeat met in the data, by its name (the last element of its path)."""
@@ -95,4 +105,4 @@ def _with_rows(table: pa.Table, rows: int) -> pa.Table:
     return table if table.num_columns else pa.table({"_": pa.nulls(rows, pa.string())})
 
 
-__all__ = ["ROOT", "Collector", "as_text"]
+__all__ = ["ROOT", "Collector", "as_text", "excerpt"]

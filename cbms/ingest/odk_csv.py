@@ -8,9 +8,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cbms.errors import ING_003, ING_009, ING_010, ING_013, CbmsError
+from cbms.errors import ING_009, ING_010, ING_013, ING_022, CbmsError
 from cbms.form.spec import FormSpec
-from cbms.ingest.columns import absent_fields, map_columns, mark_absent, normalise
+from cbms.ingest.columns import map_columns, mark_absent, normalise
 from cbms.ingest.files import Bundle
 from cbms.ingest.model import CENTRAL_META, ROOT, Export, level_name
 
@@ -24,15 +24,12 @@ def read_central_csv(bundle: Bundle, form: FormSpec) -> Export:
     parsed = {name: read_csv_text(bundle.path, name, data) for name, data in bundle.files.items()}
     roots = [n for n, p in parsed.items() if "KEY" in p.header and "PARENT_KEY" not in p.header]
     if len(roots) != 1:
-        raise CbmsError(ING_003, path=bundle.path, reason=(
-            f"se esperaba un archivo principal con KEY y sin PARENT_KEY, hay {len(roots)} / "
-            f"expected one main file with KEY and no PARENT_KEY, found {len(roots)}"))
+        raise CbmsError(ING_022, path=bundle.path, count=len(roots))
     root_name = roots[0]
     form_id = root_name.rsplit(".", 1)[0]
     repeats = {r.name: r for r in form.repeats}
     tables: dict[str, pa.Table] = {}
-    absent: dict[str, tuple[str, ...]] = {}
-    notices = [n for p in parsed.values() for n in p.notices]
+    notices = tuple(n for p in parsed.values() for n in p.notices)
     for name, text in parsed.items():
         if name == root_name:
             level = ROOT
@@ -43,15 +40,14 @@ def read_central_csv(bundle: Bundle, form: FormSpec) -> Export:
             level = level_name(repeats[match.group("repeat")].name)
         if "KEY" not in text.header:
             raise CbmsError(ING_010, path=f"{bundle.path}:{name}", column="KEY")
-        tables[level], absent[level] = _level_table(form, level, name, text.table)
-    tables[ROOT] = mark_absent(tables[ROOT], absent)
+        tables[level] = _level_table(form, level, name, text.table)
+    tables[ROOT] = mark_absent(tables)
     check_parents(str(bundle.path), tables, form)
     return Export("odk-csv", form_id, bundle.sources, tables,
-                  warnings=tuple(d.format("es", path=p) for d, p in notices))
+                  warnings=notices)
 
 
-def _level_table(form: FormSpec, level: str, source: str, table: pa.Table) -> tuple[pa.Table, tuple[str, ...]]:
-    """A level's raw table, and the form's columns its file lacks."""
+def _level_table(form: FormSpec, level: str, source: str, table: pa.Table) -> pa.Table:
     rows = table.num_rows
     key = table.column("KEY")
     meta = (*CENTRAL_META, "KEY", "PARENT_KEY")
@@ -76,8 +72,7 @@ def _level_table(form: FormSpec, level: str, source: str, table: pa.Table) -> tu
         head["_parent_key"] = table.column("PARENT_KEY")
         head["_submission_key"] = _prefix(key)
     answers = table.drop_columns([c for c in ("KEY", "PARENT_KEY") if c in table.column_names])
-    return (normalise(form, level, answers, mapping, head, blanks_are_null=True),
-            absent_fields(form, level, mapping))
+    return normalise(form, level, answers, mapping, head, blanks_are_null=True, header=True)
 
 
 def _prefix(keys: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -19,12 +20,13 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import requests
 from pyodk._utils import config as pyodk_config  # Client(config=...) takes these; pyodk exports no other path
+from pyodk._utils.session import Adapter as PyodkAdapter  # an HTTPAdapter with a default timeout
 from pyodk._utils.session import Session as PyodkSession
 from pyodk.client import Client
 from pyodk.errors import PyODKError
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from cbms.atomic import owned, remove_stale
 from cbms.errors import (
     CLI_002,
     PULL_001,
@@ -35,13 +37,15 @@ from cbms.errors import (
     PULL_006,
     PULL_007,
     PULL_008,
+    PULL_009,
     CbmsError,
 )
 
 log = logging.getLogger(__name__)
 
 CENTRAL_PAGE_SIZE = 1000  # submissions per OData page ($top); Central hands out a $skiptoken link for the next
-TIMEOUT = (15.0, 300.0)  # seconds to connect; seconds of silence mid-answer (a big KoBo page is slow to build)
+MAX_PAGE_BYTES = 1 << 30  # a Central page of 1,000 submissions is ~5 MB, a KoBo page of 1,000 ~3 MB
+STAGING = ".cbms-pull-"  # the temporary folder a pull keeps its pages in until every page arrived
 USERNAME_ENV = "ODK_CENTRAL_USERNAME"
 PASSWORD_ENV = "ODK_CENTRAL_PASSWORD"
 KOBO_TOKEN_ENV = "KOBO_TOKEN"
@@ -52,6 +56,22 @@ _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _REASON_LIMIT = 200
 
 Secrets = Callable[[], Iterable[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """How long a pull waits, for every request to either server (the one place this is said)."""
+
+    connect: float = 15.0  # to open a connection
+    read: float = 120.0  # of silence while waiting for an answer or for the rest of it (`cbms pull --timeout`)
+    page_reads: int = 20  # a page must arrive within this many `read`s, however slowly it trickles in
+
+    @property
+    def page(self) -> float:
+        return self.read * self.page_reads
+
+
+TIMEOUTS = Timeouts()
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,32 +199,69 @@ def _refused(response: requests.Response, server: str, what: str, secrets: Secre
 
 
 @contextmanager
-def _network(server: str, secrets: Secrets) -> Iterator[None]:
+def _network(server: str, what: str, timeouts: Timeouts, secrets: Secrets) -> Iterator[None]:
     """Turn what requests raises into the CbmsError that says what to do."""
     try:
         yield
-    except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+    except requests.Timeout as exc:
+        seconds = timeouts.connect if isinstance(exc, requests.ConnectTimeout) else timeouts.read
+        raise CbmsError(PULL_009, server=server, what=what, seconds=f"{seconds:g}") from exc
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
         raise CbmsError(PULL_003, server=server, reason=_scrub(_network_reason(exc), secrets())) from exc
     except requests.RequestException as exc:  # retries exhausted, redirect loop, a body that is not JSON...
         raise CbmsError(PULL_005, server=server, status=type(exc).__name__,
                         reason=_scrub(_network_reason(exc), secrets())) from exc
 
 
-def _fetch(session: requests.Session, url: str, params: dict[str, str] | None, server: str, what: str,
-           secrets: Secrets, list_key: str) -> tuple[bytes, dict[str, Any], int]:
+def _adapter(timeouts: Timeouts) -> PyodkAdapter:
+    """Every request's timeouts, and retries of what a busy server answers now and then (429, 502-504).
+
+    pyodk mounts its own adapter (120 s, retrying a timed-out read three times) for https only, so Central over
+    http waited forever; both sessions mount this one for both schemes. A connection refused or a read that
+    times out is not retried: the user hears about it at once."""
+    retry = Retry(total=3, connect=0, read=False, backoff_factor=2, status_forcelist=(429, 502, 503, 504),
+                  allowed_methods=frozenset({"GET"}), raise_on_status=False)
+    return PyodkAdapter(timeout=(timeouts.connect, timeouts.read), max_retries=retry)
+
+
+def _mount(session: requests.Session, timeouts: Timeouts) -> None:
+    for scheme in ("https://", "http://"):
+        session.mount(scheme, _adapter(timeouts))
+
+
+def _body(response: requests.Response, server: str, what: str, timeouts: Timeouts) -> bytes:
+    """The whole body of a streamed answer, refused when it trickles in past the page deadline (a server that
+    sends a byte now and then never trips the read timeout) or grows past MAX_PAGE_BYTES."""
+    deadline = time.monotonic() + timeouts.page
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(1 << 16):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_PAGE_BYTES:
+            raise CbmsError(PULL_008, server=server, what=what, reason=f"> {MAX_PAGE_BYTES} bytes")
+        if time.monotonic() > deadline:
+            raise CbmsError(PULL_009, server=server, what=what, seconds=f"{timeouts.page:g}")
+    return b"".join(chunks)
+
+
+def _fetch(session: requests.Session, url: str, params: dict[str, str] | None, paging: _Paging,
+           list_key: str) -> tuple[bytes, dict[str, Any], int]:
     """One JSON page: its bytes as sent, the parsed body, and the length of its `list_key` list."""
-    response = session.get(url, params=params, timeout=TIMEOUT)
-    if response.status_code != 200:
-        raise _refused(response, server, what, secrets)
+    server, what, secrets = paging.server, paging.what, paging.secrets
+    with session.get(url, params=params, stream=True) as response:
+        if response.status_code != 200:
+            raise _refused(response, server, what, secrets)
+        content = _body(response, server, what, paging.timeouts)
     try:
-        body = json.loads(response.content)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        body = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise CbmsError(PULL_008, server=server, what=what, reason=_scrub(f"JSON: {exc}", secrets())) from exc
     if not isinstance(body, dict) or (list_key and not isinstance(body.get(list_key), list)):
         raise CbmsError(PULL_008, server=server, what=what,
                         reason=f"falta la lista '{list_key}' / no '{list_key}' list" if list_key
                         else "no es un objeto JSON / not a JSON object")
-    return response.content, body, len(body[list_key]) if list_key else 0
+    return content, body, len(body[list_key]) if list_key else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +275,7 @@ class _Paging:
     next_key: str
     count_key: str
     stem: str  # pages are written as <stem>.page-0001.json, ...
+    timeouts: Timeouts = TIMEOUTS
 
 
 def _pages(session: requests.Session, url: str, params: dict[str, str], paging: _Paging,
@@ -228,8 +286,7 @@ def _pages(session: requests.Session, url: str, params: dict[str, str], paging: 
     next_params: dict[str, str] | None = params
     seen: set[str] = set()
     while next_url is not None:
-        content, body, count = _fetch(session, next_url, next_params, paging.server, paging.what, paging.secrets,
-                                      paging.list_key)
+        content, body, count = _fetch(session, next_url, next_params, paging, paging.list_key)
         pages, submissions = pages + 1, submissions + count
         staging.add(f"{paging.stem}.page-{pages:04d}.json", content)
         log.info("page %d: %d submissions (%d of %s)", pages, count, submissions, body.get(paging.count_key, "?"))
@@ -263,7 +320,8 @@ class _Staging:
             missing = [p for p in (self.out, *self.out.parents) if not p.exists()]
             self.out.mkdir(parents=True, exist_ok=True)
             self._made = missing
-            self._folder = Path(tempfile.mkdtemp(prefix=".cbms-pull-", dir=self.out))
+            remove_stale(self.out, STAGING)  # what a pull killed outright (kill -9, power cut) left
+            self._folder = Path(tempfile.mkdtemp(prefix=owned(STAGING), dir=self.out))
         except OSError as exc:
             raise self._fail(exc) from exc
         return self
@@ -341,11 +399,12 @@ def _central_login(server: str, config_path: Path | None, out: Path) -> _Central
     return _CentralLogin(str(central["username"]), str(central["password"]), cache=cache, source=str(path))
 
 
-def _central_client(server: str, project: int, login: _CentralLogin) -> Any:
+def _central_client(server: str, project: int, login: _CentralLogin, timeouts: Timeouts) -> Any:
     config = pyodk_config.Config(central=pyodk_config.CentralConfig(
         base_url=server, username=login.username, password=login.password, default_project_id=project))
     session = PyodkSession(base_url=server, api_version="v1", username=login.username,
                            password=login.password, cache_path=login.cache)
+    _mount(session, timeouts)
     return Client(config=config, session=session, project_id=project)
 
 
@@ -368,7 +427,8 @@ def _log_in(client: Any, server: str, login: _CentralLogin, secrets: Secrets) ->
                         how=f"PYODK_CACHE_FILE={login.cache}: {exc.strerror or type(exc).__name__}") from exc
 
 
-def pull_central(server: str, project: int, form: str, out: Path, config_path: Path | None = None) -> PullResult:
+def pull_central(server: str, project: int, form: str, out: Path, config_path: Path | None = None,
+                 timeouts: Timeouts = TIMEOUTS) -> PullResult:
     """Write every submission of `form` on an ODK Central server into `out` as Central sends it.
 
     Files: the OData `Submissions?$expand=*` pages `{form}.odata.page-0001.json`, ... exactly as received, and
@@ -380,7 +440,7 @@ def pull_central(server: str, project: int, form: str, out: Path, config_path: P
     base = _server_url(server, "/v1")
     _check_name(form, "--form")
     login = _central_login(base, config_path, out)
-    client = _central_client(base, project, login)
+    client = _central_client(base, project, login, timeouts)
     session = client.session
 
     def secrets() -> tuple[str, ...]:
@@ -389,20 +449,21 @@ def pull_central(server: str, project: int, form: str, out: Path, config_path: P
     form_path = session.urlformat("projects/{project_id}/forms/{form_id}", project_id=project, form_id=form)
     what = f"projects/{project}/forms/{form}"
     log.info("ODK Central %s, %s (credentials: %s)", base, what, login.source)
-    with _Staging(out) as staging, _network(base, secrets):
+    with _Staging(out) as staging, _network(base, what, timeouts, secrets):
         try:
             _log_in(client, base, login, secrets)
             pages, submissions = _pages(
                 session, session.urljoin(f"{form_path}.svc/Submissions"),
                 {"$expand": "*", "$top": str(CENTRAL_PAGE_SIZE), "$count": "true"}, _Paging(
-                    base, what, secrets, "value", "@odata.nextLink", "@odata.count", f"{form}.odata"), staging)
+                    base, what, secrets, "value", "@odata.nextLink", "@odata.count", f"{form}.odata", timeouts),
+                staging)
             for suffix in (".xlsx", ".xml"):
-                response = session.get(session.urljoin(form_path + suffix), timeout=TIMEOUT)
-                if response.status_code == 200:
-                    staging.add(f"{form}{suffix}", response.content)
-                    break
-                if response.status_code != 404:  # 404: the form was not uploaded in this format
-                    raise _refused(response, base, what + suffix, secrets)
+                with session.get(session.urljoin(form_path + suffix), stream=True) as response:
+                    if response.status_code == 200:
+                        staging.add(f"{form}{suffix}", _body(response, base, what + suffix, timeouts))
+                        break
+                    if response.status_code != 404:  # 404: the form was not uploaded in this format
+                        raise _refused(response, base, what + suffix, secrets)
             else:
                 log.warning("%s: the server has no form definition (.xlsx or .xml) for %s", base, what)
         finally:
@@ -427,18 +488,15 @@ def _kobo_login(server: str, token: str | None) -> _KoboLogin:
     return _KoboLogin(secret)
 
 
-def _kobo_session(login: _KoboLogin) -> requests.Session:
+def _kobo_session(login: _KoboLogin, timeouts: Timeouts) -> requests.Session:
     session = requests.Session()
     session.headers.update({"Authorization": f"Token {login.token}", "Accept": "application/json"})
-    # a busy kf.kobotoolbox.org answers 502/504 now and then: retry those, not a refused connection
-    retry = Retry(total=3, connect=0, read=0, backoff_factor=2, status_forcelist=(502, 503, 504),
-                  allowed_methods=frozenset({"GET"}), raise_on_status=False)
-    for scheme in ("https://", "http://"):
-        session.mount(scheme, HTTPAdapter(max_retries=retry))
+    _mount(session, timeouts)
     return session
 
 
-def pull_kobo(server: str, asset: str, out: Path, token: str | None = None) -> PullResult:
+def pull_kobo(server: str, asset: str, out: Path, token: str | None = None,
+              timeouts: Timeouts = TIMEOUTS) -> PullResult:
     """Write a KoBoToolbox asset and all its submissions into `out` as API v2 sends them.
 
     Files: `{asset}.asset.json` (the form) and the data pages `{asset}.data.page-0001.json`, ... exactly as
@@ -455,11 +513,12 @@ def pull_kobo(server: str, asset: str, out: Path, token: str | None = None) -> P
     what = f"assets/{asset}"
     asset_url = f"{base}/api/v2/assets/{quote(asset)}/"
     log.info("KoBoToolbox %s, %s", base, what)
-    with _Staging(out) as staging, _network(base, secrets), _kobo_session(login) as session:
-        content, _, _ = _fetch(session, asset_url, {"format": "json"}, base, what, secrets, "")
+    with _Staging(out) as staging, _network(base, what, timeouts, secrets), _kobo_session(login, timeouts) as session:
+        asset_paging = _Paging(base, what, secrets, "", "", "", asset, timeouts)
+        content, _, _ = _fetch(session, asset_url, {"format": "json"}, asset_paging, "")
         staging.add(f"{asset}.asset.json", content)
         pages, submissions = _pages(session, f"{asset_url}data/", {"format": "json"}, _Paging(
-            base, f"{what}/data", secrets, "results", "next", "count", f"{asset}.data"), staging)
+            base, f"{what}/data", secrets, "results", "next", "count", f"{asset}.data", timeouts), staging)
         files = staging.commit(_pages_of(out, f"{asset}.data"))
     log.info("%d submissions in %d pages from %s written to %s", submissions, pages, base, out)
     return PullResult(files=files, submissions=submissions, pages=pages)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 
-from cbms.errors import ING_007, ING_008, CbmsError
+from cbms.errors import ING_007, ING_008, ING_026, CbmsError
 from cbms.form.spec import FormSpec
 from cbms.ingest.files import Bundle, open_export
-from cbms.ingest.model import Export, field_columns
+from cbms.ingest.model import ROOT, Export, field_columns
 
 Reader = Callable[[Bundle, FormSpec], Export]
 
@@ -31,6 +31,9 @@ def read_export(path: Path | str, form: FormSpec) -> Export:
     path = Path(path)
     bundle = open_export(path)
     export = _readers()[bundle.format](bundle, form)
+    root = export.tables.get(ROOT)
+    if root is None or root.num_rows == 0:  # loading nothing is never what was meant: say so, load nothing
+        raise CbmsError(ING_026, path=path)
     if export.form_id and form.form_id and export.form_id != form.form_id:
         raise CbmsError(ING_007, path=path, found=export.form_id, expected=form.form_id)
     _check_overlap(path, export, form)
@@ -52,8 +55,6 @@ def read_exports(paths: Iterable[Path | str], form: FormSpec) -> list[Export]:
 
 def _check_overlap(path: Path, export: Export, form: FormSpec) -> None:
     """An export none of whose answer columns belongs to the form is another form's export."""
-    from cbms.ingest.model import ROOT
-
     root = export.tables.get(ROOT)
     fields = [f for f in field_columns(form)[ROOT] if f != "instanceID"]
     if root is None or root.num_rows == 0 or not fields:

@@ -382,8 +382,8 @@ def write_profiles(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path
                    areas: list[str] | None = None) -> Written:
     """Write the PDF profile of the district and of each sector (or only `areas`, by code) into `out/perfiles`
     (`out/profiles` in English). Returns the files written, with `.problems`: an area without data, a template
-    error, boundaries that cannot be drawn, a PDF that could not be written. Those never stop the other
-    profiles; only a database without indicators raises (REP_003)."""
+    error, boundaries that cannot be drawn, a PDF WeasyPrint could not lay out. Those never stop the other
+    profiles; a database without indicators (REP_003) and a folder that cannot be written (CLI_002) raise."""
     if lang not in LANGS:
         raise CbmsError(CLI_001, lang=lang)
     settings = load_settings()
@@ -422,11 +422,8 @@ def write_profiles(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path
             written.problems.append(template_error(settings.folder / TEMPLATE, exc))
             return written  # the same template fails every area the same way
         target = folder / file_name(settings, area, lang)
-        try:
+        try:  # a folder that cannot be written (full, read-only) raises CLI_002: no other profile could be either
             written.append(write_atomically(target, functools.partial(engine.write, html)))
-        except CbmsError as exc:
-            written.problems.append(exc)
-            return written  # the folder cannot be written: no other profile can be either
         except ValueError as exc:  # what WeasyPrint raises on content it cannot lay out
             written.problems.append(CbmsError(REP_009, area=code, reason=" ".join(str(exc).split())))
     return written

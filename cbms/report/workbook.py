@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cbms import spreadsheet
-from cbms.atomic import write_atomically
+from cbms.atomic import save_workbook
 from cbms.config import Manifest
 from cbms.errors import CLI_001, LANGS, CbmsError, Lang
 from cbms.report.mart import Area, Mart, read_mart
@@ -342,5 +342,5 @@ def write_workbook(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path
     out = Path(out)
     target = out if out.suffix.lower() == ".xlsx" else out / file_name(settings, manifest, lang)
     workbook = build_workbook(mart, settings, manifest, lang)
-    return write_atomically(target, workbook.save)
+    return save_workbook(target, workbook)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from cbms.errors import DB_001, DB_002, FORM_020, CbmsError
+from cbms.errors import DB_001, DB_002, DB_004, FORM_020, CbmsError
 from cbms.form.spec import FormSpec, spec_from_json, spec_to_json
 from cbms.ingest.model import HEAD_COLUMNS, TAIL_COLUMNS, field_columns
 
@@ -64,10 +67,90 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     except (duckdb.Error, OSError) as exc:
         raise CbmsError(DB_001, path=path, reason=" ".join(str(exc).split())) from exc
     con.execute("SET enable_progress_bar = false")  # the CLI draws its own progress
-    for schema in SCHEMAS:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute(DDL)
+    try:
+        with transaction(con):
+            for schema in SCHEMAS:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            con.execute(DDL)
+    except BaseException:
+        _close(con)
+        raise
     return con
+
+
+@contextmanager
+def open_database(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database of one command, open for the block and closed after it (its changes written into the file).
+
+    A disk that refuses a write outside a transaction becomes DB_004, like one inside (see `transaction`)."""
+    con = connect(path)
+    try:
+        yield con
+    except duckdb.IOException as exc:
+        raise _disk_error(con, exc) from exc
+    except duckdb.TransactionException as exc:  # a statement outside BEGIN commits on its own, and may fail so
+        if "Failed to commit" not in str(exc):
+            raise
+        raise _disk_error(con, exc) from exc
+    finally:
+        _close(con)
+        wal = Path(f"{path}.wal")
+        if wal.is_file() and wal.stat().st_size == 0:  # left by a commit the disk refused: it holds nothing
+            wal.unlink(missing_ok=True)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back when it raises (Ctrl-C too); see `commit`
+    and `roll_back` for a disk that refuses a write."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        commit(con)
+    except BaseException as exc:
+        roll_back(con, exc)
+        raise
+
+
+def commit(con: duckdb.DuckDBPyConnection) -> None:
+    """COMMIT; when the disk refuses it (full, read-only, a file-size limit) DuckDB drops the commit and this
+    raises DB_004: the database is as it was."""
+    try:
+        con.execute("COMMIT")
+    except (duckdb.IOException, duckdb.TransactionException) as exc:
+        raise _disk_error(con, exc) from exc
+
+
+def roll_back(con: duckdb.DuckDBPyConnection, exc: BaseException) -> None:
+    """ROLLBACK after `exc`; a disk that refused a write in the transaction becomes DB_004 (DuckDB keeps
+    uncommitted work out of the file, so the database is as it was). Any other error is the caller's to raise."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error as failed:  # the failure itself ended the transaction: nothing of it was committed
+        exc.add_note(f"ROLLBACK: {' '.join(str(failed).split())}")
+    if isinstance(exc, duckdb.IOException):
+        raise _disk_error(con, exc) from exc
+
+
+def _disk_error(con: duckdb.DuckDBPyConnection, exc: duckdb.Error) -> CbmsError:
+    return CbmsError(DB_004, path=_path_of(con), reason=" ".join(str(exc).split()))
+
+
+def _path_of(con: duckdb.DuckDBPyConnection) -> str:
+    try:
+        rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    except duckdb.Error:  # a connection the failure invalidated can no longer say
+        return "?"
+    return str(rows[0][0]) if rows and rows[0][0] else "?"
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    """Close, writing the committed changes from the log (.wal) into the file. When the disk refuses that, the
+    changes stay in the log, which DuckDB replays the next time the file is opened: nothing is lost."""
+    try:
+        con.close()
+    except duckdb.Error as exc:
+        logging.getLogger(__name__).warning("closing the database: %s", " ".join(str(exc).split()))
 
 
 def sql_text(text: str) -> str:
@@ -135,9 +218,9 @@ def register_forms(con: duckdb.DuckDBPyConnection, form_id: str, forms: list[tup
     con.execute("BEGIN TRANSACTION")
     try:
         added = sum(register_form(con, form, source) for form, source in forms)
-        con.execute("COMMIT")
-    except BaseException:  # not handled here: leave meta.form_versions as it was, then let it propagate
-        con.execute("ROLLBACK")
+        commit(con)
+    except BaseException as exc:  # not handled here: leave meta.form_versions as it was, then let it propagate
+        roll_back(con, exc)
         raise
     return added
 

@@ -13,7 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from cbms import spreadsheet
-from cbms.atomic import write_atomically
+from cbms.atomic import save_workbook
 from cbms.errors import Lang
 from cbms.validate.declarations import Severity
 
@@ -85,7 +85,7 @@ def write_issue_workbook(issues: pd.DataFrame, out: Path, lang: Literal["es", "e
     _summary_sheet(book.create_sheet(_t("summary", lang)), frame, lang, title or _t("title", lang))
     for severity in SEVERITIES:
         _issue_sheet(book.create_sheet(_t(f"{severity}_sheet", lang)), frame[frame["severity"] == severity], lang)
-    return write_atomically(target, book.save, private=True)  # holds names and phones
+    return save_workbook(target, book, private=True)  # holds names and phones
 
 
 def _t(key: str, lang: Lang) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -446,16 +448,116 @@ def test_kobo_failed_pull_leaves_the_folder_as_it_was(
     assert_no_secret(out, caplog, caught.value)
 
 
-def test_kobo_connection_refused_and_timeout_are_pull_003(serve: Callable[..., Replay], tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kobo_connection_refused_is_pull_003_and_a_slow_answer_pull_009(serve: Callable[..., Replay],
+                                                                        tmp_path: Path) -> None:
     slow = serve("kobo", delay=1.0)
-    monkeypatch.setattr(pull, "TIMEOUT", (1.0, 0.2))
+    quick = pull.Timeouts(connect=1.0, read=0.2)
 
     with pytest.raises(CbmsError) as refused:
-        pull_kobo(f"http://127.0.0.1:{closed_port()}", ASSET, tmp_path / "out", token=KOBO_TOKEN)
+        pull_kobo(f"http://127.0.0.1:{closed_port()}", ASSET, tmp_path / "out", token=KOBO_TOKEN, timeouts=quick)
     with pytest.raises(CbmsError) as timed_out:
-        pull_kobo(slow.origin, ASSET, tmp_path / "out", token=KOBO_TOKEN)
+        pull_kobo(slow.origin, ASSET, tmp_path / "out", token=KOBO_TOKEN, timeouts=quick)
 
-    assert refused.value.code == timed_out.value.code == "PULL_003"
-    assert "timed out" in str(timed_out.value)
+    assert (refused.value.code, timed_out.value.code) == ("PULL_003", "PULL_009")
+    assert timed_out.value.message("en") == errors.PULL_009.format(
+        "en", server=slow.origin, what=f"assets/{ASSET}", seconds="0.2")
     assert not (tmp_path / "out").exists()
+
+
+# --- hung servers (issue 20, case 7: Central over http never timed out, 420 s+; KoBo took 303 s; a stopped pull
+# left its .cbms-pull-* folder) -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A server that accepts every connection and never answers a byte."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.05)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+QUICK = pull.Timeouts(connect=0.5, read=0.5)
+
+
+@pytest.mark.parametrize("kind", ["central", "kobo"])
+def test_a_server_that_never_answers_times_out_leaving_nothing(silent_server: str, tmp_path: Path, kind: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    before = an_earlier_pull(out, f"{FORM}.odata" if kind == "central" else f"{ASSET}.data")
+    monkeypatch.setenv("ODK_CENTRAL_USERNAME", USER)
+    monkeypatch.setenv("ODK_CENTRAL_PASSWORD", PASSWORD)
+
+    with pytest.raises(CbmsError) as caught:
+        if kind == "central":  # over http, which pyodk left without a timeout
+            pull_central(silent_server, PROJECT, FORM, out, timeouts=QUICK)
+        else:
+            pull_kobo(silent_server, ASSET, out, token=KOBO_TOKEN, timeouts=QUICK)
+
+    what = f"projects/{PROJECT}/forms/{FORM}" if kind == "central" else f"assets/{ASSET}"
+    assert caught.value.message("en") == errors.PULL_009.format("en", server=silent_server, what=what, seconds="0.5")
+    assert snapshot(out) == before  # no .cbms-pull-* left
+
+
+def test_a_page_that_trickles_in_past_its_deadline_is_refused(serve: Callable[..., Replay], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    server = serve("kobo")
+    ticks = iter(range(0, 10**6, 100))  # each chunk read seems to take 100 s: the page deadline passes
+    monkeypatch.setattr(pull.time, "monotonic", lambda: next(ticks))
+    with pytest.raises(CbmsError) as caught:
+        pull_kobo(server.origin, ASSET, tmp_path / "out", token=KOBO_TOKEN, timeouts=pull.Timeouts(read=2.0))
+    assert caught.value.code == "PULL_009" and caught.value.context["seconds"] == "40"  # 20 reads of 2 s
+    assert not (tmp_path / "out").exists()
+
+
+PULL_THEN_STOPPED = """
+import os, signal, sys, threading
+from pathlib import Path
+from cbms.cli import main
+os.environ["KOBO_TOKEN"] = "abc"
+threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGTERM)).start()
+sys.exit(main(["pull", "--kobo", sys.argv[1], "--asset", "aX", "--out", sys.argv[2], "--timeout", "60"]))
+"""
+
+
+def test_a_pull_stopped_with_sigterm_removes_its_staging_folder(silent_server: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    done = subprocess.run([sys.executable, "-c", PULL_THEN_STOPPED, silent_server, str(out)], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 128 + 15, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "✗ " + errors.CLI_003.format("es", signal="SIGTERM")
+    assert list(out.iterdir()) == []
+
+
+def test_a_staging_folder_left_by_a_killed_pull_is_removed_by_the_next(serve: Callable[..., Replay],
+                                                                       tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True).stdout)
+    left = out / f"{pull.STAGING}{dead}.x1y2"  # what `kill -9` during a pull leaves
+    left.mkdir()
+    (left / f"{ASSET}.data.page-0001.json").write_text("{}")
+
+    pull_kobo(serve("kobo").origin, ASSET, out, token=KOBO_TOKEN)
+
+    assert not left.exists() and not [p for p in out.iterdir() if p.name.startswith(pull.STAGING)]

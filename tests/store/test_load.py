@@ -146,6 +146,33 @@ def test_exact_duplicates_are_loaded_once(tmp_path: Path, load: Callable[[Path],
         2, 1, {"household": 2, "child": 2, "toy": 0})
 
 
+def test_a_household_row_sent_again_without_its_members_keeps_them(tmp_path: Path,
+                                                                  load: Callable[[Path], object]) -> None:
+    # issue 20, case 8: the copy of the household line has no child rows of its own; before, it became current
+    # and the two children survived only as JSON in the version history, and the copy counted as a conflict
+    row = _row("uuid:a", "Ana", 30)
+    report = load(_export(tmp_path / "e1", _root(row, _row("uuid:b", "Beto", 40), row),
+                          [("uuid:a", "Hija", 4), ("uuid:a", "Hijo", 7), ("uuid:b", "Hijo", 9)]))
+    assert (report.new, report.duplicates, report.conflicts) == (2, 1, 0)  # type: ignore[attr-defined]
+    assert report.rows == {"household": 2, "child": 3, "toy": 0}  # type: ignore[attr-defined]
+
+
+def test_an_edited_household_row_without_members_keeps_them_too(tmp_path: Path,
+                                                                 load: Callable[[Path], object]) -> None:
+    # the later line is an edit (one more edit, a new instanceID) sent without the member rows: it wins, and
+    # the members it did not repeat stay with the submission rather than being dropped
+    report = load(_export(tmp_path / "e1", _root(_row("uuid:a", "Ana", 30),
+                                                 _row("uuid:a", "Ana", 31, "uuid:a2", "uuid:a", 1)),
+                          [("uuid:a", "Hija", 4), ("uuid:a", "Hijo", 7)]))
+    assert (report.new, report.superseded) == (1, 1)  # type: ignore[attr-defined]
+    con = duckdb.connect(str(load.db), read_only=True)  # type: ignore[attr-defined]
+    try:
+        assert con.execute("SELECT _version_id, age FROM raw.household").fetchall() == [("uuid:a2", "31")]
+        assert sorted(con.execute("SELECT name FROM raw.child").fetchall()) == [("Hija",), ("Hijo",)]
+    finally:
+        con.close()
+
+
 def test_two_versions_in_one_export_newest_wins(tmp_path: Path, load: Callable[[Path], object]) -> None:
     export = _export(tmp_path / "e1", _root(_row("uuid:a", "Ana", 31, "uuid:a2", "uuid:a", 1),
                                             _row("uuid:a", "Ana", 30)), [])
@@ -209,3 +236,34 @@ def test_a_load_killed_half_way_leaves_the_database_as_it_was(tmp_path: Path, lo
     assert _dump(load.db) == before  # type: ignore[attr-defined]
     report = load(second)  # and the same load, run again to the end, goes through
     assert (report.new, report.updated) == (1, 1)  # type: ignore[attr-defined]
+
+
+STOPPER = """
+import os, signal, sys
+import cbms.store.load as load
+from cbms.cli import main
+
+original = load._apply
+def apply_then_stopped(*args, **kwargs):
+    result = original(*args, **kwargs)  # every row is written, the transaction is not committed yet
+    os.kill(os.getpid(), signal.SIGTERM)  # as `kill` or a closing terminal would
+    return result
+load._apply = apply_then_stopped
+sys.exit(main(["ingest", sys.argv[3], "--db", sys.argv[2], "--form", sys.argv[1]]))
+"""
+
+
+def test_a_load_stopped_with_sigterm_says_so_and_leaves_the_database_as_it_was(
+        tmp_path: Path, load: Callable[[Path], object]) -> None:
+    load(_export(tmp_path / "e1", _root(_row("uuid:a", "Ana", 30)), [("uuid:a", "Hija", 4)]))
+    before = _dump(load.db)  # type: ignore[attr-defined]
+    second = _export(tmp_path / "e2", _root(_row("uuid:b", "Beto", 40)), [("uuid:b", "Hijo", 9)])
+    from cbms.errors import CLI_003
+    from tests.conftest import md_to_xlsx
+
+    form = md_to_xlsx((FORMS / "multirepeat.md").read_text(), tmp_path / "multirepeat.xlsx")
+    done = subprocess.run([sys.executable, "-c", STOPPER, str(form), str(load.db), str(second)],  # type: ignore[attr-defined]
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr.strip().splitlines() == ["✗ " + CLI_003.format("es", signal="SIGTERM")]
+    assert _dump(load.db) == before  # type: ignore[attr-defined]
