@@ -21,12 +21,12 @@ import pandera.pandas as pa
 
 from cbms import console
 from cbms.form import read_form
+from cbms.form.layout import layout_of
 from cbms.project import SHIPPED
 from cbms.store import connect
 from cbms.store.db import quote
 from cbms.validate.columns import ARROW_STRING, CHECKED_TYPES, PATTERNS, _codes, _column_checks, load_levels
 from cbms.validate.declarations import load_rules
-from cbms.validate.stage import questions_by_column
 from cbms.validate.versions import judge_submissions
 
 FORM = SHIPPED.forms / "cbms_grb_hogar.xlsx"
@@ -68,7 +68,7 @@ def main() -> None:
         judging = judge_submissions(con, form)
         rules = load_rules(form)
         levels = {level.name: level for level in load_levels(con, form, judging)}
-        questions = questions_by_column(form)
+        questions = layout_of(form).questions
         timings = {"pandera": 0.0, "direct": 0.0, "duckdb": 0.0}
         for level, data in levels.items():
             checked = {c: q for c, q in questions[level].items() if q.type in CHECKED_TYPES}

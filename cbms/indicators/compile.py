@@ -62,14 +62,13 @@ def unit_select(indicator: Indicator) -> str:
 
 def _empty_clean(con: duckdb.DuckDBPyConnection, form: FormSpec) -> None:
     """Empty clean.* tables typed as validation writes them, for checking SQL without data."""
-    from cbms.ingest.model import ROOT, field_columns
+    from cbms.form.layout import ROOT, STAGE_KEYS, layout_of
     from cbms.validate.stage import typed_select
 
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute("CREATE SCHEMA IF NOT EXISTS clean")
-    keys = ("_submission_key", "_row_key", "_parent_key", "_version_id", "_submitted_at", "_edits", "_deprecated_id")
-    for level, fields in field_columns(form).items():
-        columns = ", ".join(f"{quote(c)} VARCHAR" for c in (*keys, *fields))
+    for level, fields in layout_of(form).fields.items():
+        columns = ", ".join(f"{quote(c)} VARCHAR" for c in (*STAGE_KEYS, *fields))
         con.execute(f"CREATE TABLE raw.{quote(level)} ({columns})")
         status = ", CAST(NULL AS VARCHAR) AS _status" if level == ROOT else ""
         con.execute(f"CREATE TABLE clean.{quote(level)} AS SELECT *{status} FROM "

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import duckdb
 
 from cbms.errors import IND_014, Notice
+from cbms.form.layout import ROOT
 from cbms.indicators.catalogue import Catalogue
-from cbms.ingest.model import ROOT
 from cbms.store.db import quote, sql_text
 
 

@@ -12,17 +12,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cbms.form.layout import ABSENT, FORM_VERSION, HEAD_COLUMNS, ROOT, layout_of
 from cbms.form.spec import FormSpec
-from cbms.ingest.model import (
-    ABSENT,
-    FORM_VERSION,
-    GEOPOINT_PARTS,
-    HEAD_COLUMNS,
-    ROOT,
-    VERSION_FIELDS,
-    aliases,
-    field_columns,
-)
+from cbms.ingest.model import GEOPOINT_PARTS, VERSION_FIELDS
 
 STRING = pa.string()
 # Table metadata: the form's fields an export with a header (CSV, XLSX) does not carry at all, as a JSON list.
@@ -45,7 +37,7 @@ class LevelMap:
 def map_columns(form: FormSpec, level: str, columns: Sequence[str], meta: Sequence[str],
                 separators: str = "/-") -> LevelMap:
     """Sort an export level's columns into fields, geopoint parts, select_multiple splits, meta, extra."""
-    spell = aliases(form)[level]
+    spell = layout_of(form).spellings[level]
     names = {q.name for q in form.questions if q.stores_data and q.name in spell}  # bare, unique in level
     types = {raw: q.type for q in form.questions if q.stores_data
              for raw in [spell.get("/".join(q.path)) or spell.get(q.name)] if raw}
@@ -154,7 +146,7 @@ def normalise(form: FormSpec, level: str, table: pa.Table, mapping: LevelMap,
     by_raw: dict[str, list[str]] = {}
     for column, raw in mapping.fields.items():
         by_raw.setdefault(raw, []).append(column)
-    for raw in field_columns(form)[level]:
+    for raw in layout_of(form).fields[level]:
         if raw in by_raw:
             arrays = [blank(table.column(c).cast(STRING)) for c in by_raw[raw]]
             out[raw] = arrays[0] if len(arrays) == 1 else pc.coalesce(*arrays)

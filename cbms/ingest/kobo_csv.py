@@ -9,11 +9,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cbms.errors import ING_040, CbmsError
+from cbms.form.layout import ROOT
 from cbms.form.spec import FormSpec
 from cbms.ingest.columns import map_columns, mark_absent, normalise
 from cbms.ingest.files import Bundle
 from cbms.ingest.kobo_xlsx import KOBO_XLSX_META
-from cbms.ingest.model import ROOT, Export
+from cbms.ingest.model import Export
 
 STRING = pa.string()
 

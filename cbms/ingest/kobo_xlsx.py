@@ -12,10 +12,11 @@ import pyarrow as pa
 from python_calamine import CalamineError, CalamineWorkbook
 
 from cbms.errors import ING_010, ING_013, ING_028, ING_029, ING_030, CbmsError
+from cbms.form.layout import ROOT, layout_of, level_name
 from cbms.form.spec import FormSpec
 from cbms.ingest.columns import map_columns, mark_absent, normalise
 from cbms.ingest.files import Bundle
-from cbms.ingest.model import ROOT, Export, child_key, level_name, repeat_root
+from cbms.ingest.model import Export, child_key
 from cbms.ingest.text import unique_names
 from cbms.ingest.xlsx_size import WorkbookCheck
 
@@ -106,7 +107,7 @@ def _read(bundle: Bundle, form: FormSpec, name: str, data: bytes, where: str, ch
                 sibling = f"{parent[0]}[{parent[1]}]"
                 position = siblings[sibling] = siblings.get(sibling, 0) + 1
                 parent_level = by_sheet.get(parent[0], ROOT)
-                relative = repeat_root(form, level)[len(repeat_root(form, parent_level)):]
+                relative = layout_of(form).repeat_root(level)[len(layout_of(form).repeat_root(parent_level)):]
                 row_key = child_key(parent_key, relative, position)
                 head["_version_id"].append(None)
                 head["_submitted_at"].append(None)

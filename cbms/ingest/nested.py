@@ -9,9 +9,10 @@ from typing import Any
 import pyarrow as pa
 
 from cbms.errors import ING_013, CbmsError
+from cbms.form.layout import ROOT, layout_of, level_name
 from cbms.form.spec import FormSpec
 from cbms.ingest.columns import map_columns, normalise
-from cbms.ingest.model import ROOT, child_key, level_name, repeat_root
+from cbms.ingest.model import child_key
 
 
 def as_text(value: Any) -> str | None:
@@ -81,7 +82,7 @@ class Collector:
 
     def relative_path(self, level: str, parent_level: str) -> tuple[str, ...]:
         """The path of a repeat from its parent level, as Central writes it in keys."""
-        return repeat_root(self.form, level)[len(repeat_root(self.form, parent_level)):]
+        return layout_of(self.form).repeat_root(level)[len(layout_of(self.form).repeat_root(parent_level)):]
 
     def key(self, parent_key: str, level: str, parent_level: str, position: int) -> str:
         """A child row's key in Central's CSV spelling."""

@@ -9,10 +9,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cbms.errors import ING_009, ING_010, ING_013, ING_022, CbmsError
+from cbms.form.layout import ROOT, level_name
 from cbms.form.spec import FormSpec
 from cbms.ingest.columns import map_columns, mark_absent, normalise
 from cbms.ingest.files import Bundle
-from cbms.ingest.model import CENTRAL_META, ROOT, Export, level_name
+from cbms.ingest.model import CENTRAL_META, Export
 
 _REPEAT_FILE = re.compile(r"^(?P<form>.+?)-(?P<repeat>[^-]+?)(~\d+)?\.csv$", re.IGNORECASE)
 

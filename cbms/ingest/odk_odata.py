@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from cbms.errors import ING_014, ING_019, ING_023, ING_024, CbmsError
+from cbms.form.layout import ROOT
 from cbms.form.spec import FormSpec
 from cbms.ingest.files import JSON_DEPTH, Bundle, located, parse_json
-from cbms.ingest.model import ROOT, Export
+from cbms.ingest.model import Export
 from cbms.ingest.nested import Collector, as_text, excerpt
 
 _FORM_IN_CONTEXT = re.compile(r"/forms/([^/]+?)\.svc")

@@ -8,9 +8,10 @@ from pathlib import Path
 import pyarrow.compute as pc
 
 from cbms.errors import ING_007, ING_008, ING_026, CbmsError
+from cbms.form.layout import ROOT, layout_of
 from cbms.form.spec import FormSpec
 from cbms.ingest.files import Bundle, open_export
-from cbms.ingest.model import ROOT, Export, field_columns
+from cbms.ingest.model import Export
 
 Reader = Callable[[Bundle, FormSpec], Export]
 
@@ -56,7 +57,7 @@ def read_exports(paths: Iterable[Path | str], form: FormSpec) -> list[Export]:
 def _check_overlap(path: Path, export: Export, form: FormSpec) -> None:
     """An export none of whose answer columns belongs to the form is another form's export."""
     root = export.tables.get(ROOT)
-    fields = [f for f in field_columns(form)[ROOT] if f != "instanceID"]
+    fields = [f for f in layout_of(form).fields[ROOT] if f != "instanceID"]
     if root is None or root.num_rows == 0 or not fields:
         return
     if all(root.column(f).null_count == root.num_rows for f in fields):

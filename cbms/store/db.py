@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 
 from cbms.errors import DB_001, DB_002, DB_004, FORM_020, CbmsError
+from cbms.form.layout import HEAD_COLUMNS, TAIL_COLUMNS, layout_of
 from cbms.form.spec import FormSpec, spec_from_json, spec_to_json
-from cbms.ingest.model import HEAD_COLUMNS, TAIL_COLUMNS, field_columns
 
 DEFAULT_DB = Path("data") / "cbms.duckdb"
 ROW_GROUP_SIZE = 20_480
@@ -169,7 +169,7 @@ def ensure_form(con: duckdb.DuckDBPyConnection, form: FormSpec, db_path: Path | 
     row = rows[0] if rows else None
     if row is not None and row[0] != form.form_id:
         raise CbmsError(DB_002, path=db_path, found=row[0], expected=form.form_id)
-    levels = field_columns(form)
+    levels = layout_of(form).fields
     if row is None:
         con.execute("INSERT INTO meta.form VALUES (?, ?, ?, now())",
                     [form.form_id, form.version, json.dumps(list(levels))])

@@ -27,9 +27,10 @@ import pyarrow as pa
 
 from cbms import __version__
 from cbms.errors import CbmsError
+from cbms.form.layout import HEAD_COLUMNS, ROOT, TAIL_COLUMNS, layout_of
 from cbms.form.spec import FormSpec
 from cbms.ingest.columns import ABSENT_METADATA
-from cbms.ingest.model import HEAD_COLUMNS, ROOT, TAIL_COLUMNS, Export, field_columns
+from cbms.ingest.model import Export
 from cbms.store.db import ensure_form, quote, sql_text, transaction
 
 SEP = "chr(31)"
@@ -61,7 +62,7 @@ class LoadReport:
 def compared_answers(form: FormSpec, export: Export) -> dict[str, tuple[tuple[str, str], ...]]:
     """Per level, the answers a comparison reads, with their types (see the module's docstring)."""
     out: dict[str, tuple[tuple[str, str], ...]] = {}
-    for repeat, (level, columns) in zip(form.tables, field_columns(form).items(), strict=True):
+    for repeat, (level, columns) in zip(form.tables, layout_of(form).fields.items(), strict=True):
         table = export.tables.get(level)
         metadata = (table.schema.metadata or {}) if table is not None else {}
         absent = set(json.loads(metadata.get(ABSENT_METADATA, b"[]")))
@@ -343,7 +344,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "") -> int:
 def write_tables(con: duckdb.DuckDBPyConnection, export: Export, form: FormSpec,
                  db_path: Path | str = "") -> LoadReport:
     """Load one export into raw.* as a single transaction and say what changed."""
-    levels = field_columns(form)
+    levels = layout_of(form).fields
     compared = compared_answers(form, export)
     try:
         with transaction(con):  # a failed or interrupted load (Ctrl-C, a full disk) leaves the database as it was

@@ -12,8 +12,8 @@ import duckdb
 import pandas as pd
 
 from cbms.errors import DB_003, VAL_009, VAL_011, CbmsError, Notice
+from cbms.form.layout import ROOT
 from cbms.form.spec import FormSpec
-from cbms.ingest.model import ROOT
 from cbms.validate.audits import audit_issues
 from cbms.validate.clean import Accounting, write_clean
 from cbms.validate.columns import Level, check_levels, load_levels

@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 
 from cbms.errors import Notice
+from cbms.form.layout import ROOT, layout_of
 from cbms.form.spec import FormSpec
-from cbms.ingest.model import ROOT, field_columns, parent_level
 from cbms.store.db import commit, quote, roll_back
 from cbms.validate.stage import COMPLETED
 
@@ -52,7 +52,7 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataFrame,
                 notes: tuple[Notice, ...] = ()) -> Accounting:
     """Replace clean.* with this validation's outcome, atomically (clean.validation_notes keeps the notes)."""
-    levels = field_columns(form)
+    levels = layout_of(form).fields
     root_fields = set(levels[ROOT])
     completed = COMPLETED if {"visit_result", "consent"} <= root_fields else "TRUE"
     enumerators = ("(SELECT _submission_key, enumerator_id FROM stage_household)" if "enumerator_id" in root_fields
@@ -76,7 +76,7 @@ def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataF
             GROUP BY i.submission_key ORDER BY i.submission_key""")
         dropped = set(con.execute('SELECT DISTINCT "table", "column" FROM clean.issues WHERE drops_item').fetchall())
         for level in levels:
-            parent = parent_level(form, level)
+            parent = layout_of(form).parent(level)
             status = ("" if parent is not None else
                       f", CASE WHEN NOT coalesce({completed}, FALSE) THEN 'non_completed' "
                       f"WHEN _submission_key IN (SELECT submission_key FROM clean.quarantine) THEN 'quarantined' "
@@ -100,7 +100,7 @@ def write_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, issues: pd.DataF
     statuses = dict(con.execute(f"SELECT _status, count(*) FROM clean.{ROOT} GROUP BY 1").fetchall())
     versions = dict(con.execute("SELECT status, count(*) FROM raw.submission_versions GROUP BY 1").fetchall())
     orphans = {lv: _count(con, f"SELECT count(*) FROM raw.{quote(lv)} WHERE _parent_key NOT IN "
-                               f"(SELECT _row_key FROM raw.{quote(str(parent_level(form, lv)))})")
+                               f"(SELECT _row_key FROM raw.{quote(str(layout_of(form).parent(lv)))})")
                for lv in levels if lv != ROOT}
     severities = dict(con.execute("SELECT severity, count(*) FROM clean.issues GROUP BY 1").fetchall())
     return Accounting(

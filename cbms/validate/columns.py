@@ -40,12 +40,11 @@ from cbms.errors import (
     Detail,
     Notice,
 )
+from cbms.form.layout import ABSENT, FORM_VERSION, ROOT, layout_of
 from cbms.form.spec import FormSpec, Question
 from cbms.form.xpath import ArrowValues, Frame, Unsupported, days, references, truth
-from cbms.ingest.model import ABSENT, FORM_VERSION, ROOT, field_columns, parent_level
 from cbms.store.db import quote
 from cbms.validate.declarations import Range, Rules
-from cbms.validate.stage import questions_by_column
 from cbms.validate.versions import KEYS_VIEW, Judge, Judging
 
 CHECKED_TYPES = frozenset({"integer", "decimal", "date", "select_one", "select_multiple", "text", "geopoint"})
@@ -76,13 +75,13 @@ class Level:
 def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec, judging: Judging) -> dict[str, Level]:
     """Current raw rows per level (children of missing households left out: an audit reports them), each with
     the judge of its submission."""
-    questions = questions_by_column(form)
+    questions = layout_of(form).questions
     today = days(date.today())
     levels: dict[str, Level] = {}
     con.register(KEYS_VIEW, judging.keys)
     try:
-        for level, fields in field_columns(form).items():
-            parent = parent_level(form, level)
+        for level, fields in layout_of(form).fields.items():
+            parent = layout_of(form).parent(level)
             columns = ", ".join(f"t.{quote(c)}" for c in ("_submission_key", "_row_key", "_parent_key", *fields))
             where = ("" if parent is None else
                      f" WHERE t._parent_key IN (SELECT _row_key FROM raw.{quote(parent)})")
@@ -408,7 +407,7 @@ def _level_issues(form: FormSpec, rules: Rules, judging: Judging,
                   data: Level) -> tuple[list[dict[str, object]], list[Notice]]:
     """The failures of one level's column checks, and the rules skipped there."""
     level = data.name
-    checked = {c: q for c, q in questions_by_column(form)[level].items() if q.type in CHECKED_TYPES}
+    checked = {c: q for c, q in layout_of(form).questions[level].items() if q.type in CHECKED_TYPES}
     cache: dict[str, np.ndarray] = {}
     skipped: list[Notice] = []
     schema = pa.DataFrameSchema(

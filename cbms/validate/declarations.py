@@ -27,8 +27,8 @@ from cbms.errors import (
     CbmsError,
     Notice,
 )
+from cbms.form.layout import STAGE_KEYS, layout_of
 from cbms.form.spec import FormSpec
-from cbms.ingest.model import field_columns
 from cbms.located import Declaration, did_you_mean, read_declaration, shown_name, unknown_keys
 from cbms.project import SHIPPED
 
@@ -88,9 +88,8 @@ def _empty_stage(form: FormSpec) -> duckdb.DuckDBPyConnection:
 
     con = duckdb.connect()
     con.execute("CREATE SCHEMA raw")
-    for level, fields in field_columns(form).items():
-        columns = ", ".join(f'"{c}" VARCHAR' for c in ("_submission_key", "_row_key", "_parent_key", "_version_id",
-                                                        "_submitted_at", "_edits", "_deprecated_id", *fields))
+    for level, fields in layout_of(form).fields.items():
+        columns = ", ".join(f'"{c}" VARCHAR' for c in (*STAGE_KEYS, *fields))
         con.execute(f'CREATE TABLE raw."{level}" ({columns})')
         typed_select(form, level, f'raw."{level}"')
     con.execute("CREATE TABLE raw.submission_versions (_submission_key VARCHAR, _version_id VARCHAR, "
@@ -107,7 +106,7 @@ def load_rules(form: FormSpec, folder: Path = SCHEMAS) -> Rules:
     severities: dict[tuple[str, str, str], Severity] = {}
     ranges: dict[tuple[str, str], Range] = {}
     seen: dict[str, str] = {}
-    levels = field_columns(form)
+    levels = layout_of(form).fields
     con = _empty_stage(form)
     try:
         for path in sorted((folder / "rules").glob("*.yaml")):

@@ -12,10 +12,9 @@ import duckdb
 import pyarrow as pa
 
 from cbms.errors import VAL_010, Notice
+from cbms.form.layout import ABSENT, FORM_VERSION, ROOT, layout_of, level_name
 from cbms.form.spec import FormSpec, Question
-from cbms.ingest.model import ABSENT, FORM_VERSION, ROOT, field_columns, level_name
 from cbms.store.db import quote, registered_forms
-from cbms.validate.stage import questions_by_column
 
 KEYS_VIEW = "judge_keys"  # (_form_version, _absent, _judge): registered while the levels are read
 
@@ -73,7 +72,7 @@ def _questions(current: FormSpec, judge: FormSpec) -> dict[tuple[str, str], Ques
         if q.stores_data:
             names.setdefault((level_name(q.repeat), q.name), []).append(q)
     out: dict[tuple[str, str], Question] = {}
-    for level, columns in questions_by_column(current).items():
+    for level, columns in layout_of(current).questions.items():
         for column, q in columns.items():
             same = by_path.get((level, q.path))
             if same is None:  # moved to another group between versions: the same name, if only one
@@ -94,7 +93,7 @@ def _empty_in_version(con: duckdb.DuckDBPyConnection, form: FormSpec,
         return {}
     out: dict[tuple[str, str], frozenset[str]] = {}
     chosen = ", ".join("'" + v.replace("'", "''") + "'" for v in versions)
-    for level, columns in field_columns(form).items():
+    for level, columns in layout_of(form).fields.items():
         counts = ", ".join(f"count(t.{quote(c)})" for c in columns)
         source = (f"raw.{quote(ROOT)} t" if level == ROOT else
                   f"raw.{quote(level)} t JOIN raw.{quote(ROOT)} r USING (_submission_key)")
@@ -124,7 +123,7 @@ def judge_submissions(con: duckdb.DuckDBPyConnection, form: FormSpec) -> Judging
             count = sum(n for v, _, n in combos if v == version)
             notes.append(Notice(VAL_010, {"version": version, "count": count, "judge": judge or form.version}))
     empty = _empty_in_version(con, form, [str(v) for v, (_, declared) in chosen.items() if not declared])
-    names = {level: {c: q.name for c, q in columns.items()} for level, columns in questions_by_column(form).items()}
+    names = {level: {c: q.name for c, q in columns.items()} for level, columns in layout_of(form).questions.items()}
     matched: dict[int, dict[tuple[str, str], Question]] = {}
     judges: list[Judge] = []
     for version, absent_json, _ in combos:
@@ -134,7 +133,7 @@ def judge_submissions(con: duckdb.DuckDBPyConnection, form: FormSpec) -> Judging
         absent = {level: frozenset(header.get(level, ()))
                   | frozenset(c for c in columns if (level, c) not in questions)
                   | empty.get((str(version), level), frozenset())
-                  for level, columns in field_columns(form).items()}
+                  for level, columns in layout_of(form).fields.items()}
         lacking = frozenset(names[level][c] for level, columns in absent.items() for c in columns)
         judges.append(Judge(version, judge_form, declared, absent, lacking, questions))
     keys = pa.table({FORM_VERSION: pa.array([v for v, _, _ in combos], pa.string()),

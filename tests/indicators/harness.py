@@ -18,8 +18,8 @@ import yaml
 
 from cbms.config import Manifest, load_manifest
 from cbms.form import FormSpec
+from cbms.form.layout import ROOT, STAGE_KEYS, layout_of
 from cbms.indicators import Catalogue, compute_indicators
-from cbms.ingest.model import ROOT, field_columns
 from cbms.store.db import quote
 from cbms.validate.stage import typed_select
 
@@ -48,7 +48,7 @@ def build_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, example: dict[st
     """clean.* tables holding the example's census, typed as validation would write them."""
     con.execute("CREATE SCHEMA IF NOT EXISTS scratch")
     con.execute("CREATE SCHEMA IF NOT EXISTS clean")
-    keys = ("_submission_key", "_row_key", "_parent_key", "_version_id", "_submitted_at", "_edits", "_deprecated_id")
+    keys = STAGE_KEYS
     rows_by_level: dict[str, list[dict[str, Any]]] = {ROOT: [], "member": [], "death": []}
     status: dict[str, str] = {}
     for h in example.get("households", []):
@@ -64,7 +64,7 @@ def build_clean(con: duckdb.DuckDBPyConnection, form: FormSpec, example: dict[st
             row = {k: v for k, v in item.items() if k != "household"}
             rows_by_level[level].append({**row, "_submission_key": parent, "_parent_key": parent,
                                          "_row_key": f"{parent}/{level}[{counters[parent]}]"})
-    for level, fields in field_columns(form).items():
+    for level, fields in layout_of(form).fields.items():
         columns = (*keys, *fields)
         con.execute(f"CREATE OR REPLACE TABLE scratch.{quote(level)} ({', '.join(f'{quote(c)} VARCHAR' for c in columns)})")
         unknown = {k for r in rows_by_level[level] for k in r} - set(columns)

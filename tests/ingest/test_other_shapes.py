@@ -14,8 +14,8 @@ from cbms.cli import main
 from cbms.demo import write_demo
 from cbms.errors import CbmsError
 from cbms.form import FormSpec, read_form
+from cbms.form.layout import FORM_VERSION, ROOT
 from cbms.ingest import read_export
-from cbms.ingest.model import FORM_VERSION, ROOT
 from tests.conftest import FORM
 
 SURVEY = """
