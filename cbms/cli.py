@@ -225,16 +225,21 @@ def ingest(
         "Exportaciones: zip o carpeta de CSV de ODK Central, JSON OData, XLSX o JSON de KoBo. / "
         "Exports: ODK Central CSV zip or folder, OData JSON, KoBo XLSX or API JSON."), show_default=False)],
     db: Annotated[Path, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = Path("data/cbms.duckdb"),
-    form: Annotated[Path, typer.Option("--form", help=(
-        "Formulario (.xlsx o asset .json de KoBo). / Form (.xlsx or KoBo asset .json)."))] = DEFAULT_FORM,
+    form: Annotated[Path | None, typer.Option("--form", help=(
+        "Formulario (.xlsx o asset .json de KoBo); por omisión el del manifiesto. / Form (.xlsx or KoBo asset "
+        ".json); by default the manifest's."), show_default=False)] = None,
+    manifest: Annotated[Path | None, typer.Option("--manifest", help=(
+        "Manifiesto de la ronda a la que van los envíos. / Manifest of the round the submissions belong to."))] = None,
 ) -> None:
     """Carga exportaciones en la base, sin perder nada. / Load exports into the database, losing nothing."""
+    from cbms.config import load_manifest
     from cbms.ingest import read_exports
     from cbms.store import open_database, write_tables
 
-    spec = _load_form(form)
+    round_ = load_manifest(manifest) if manifest else load_manifest()
+    spec = _load_form(form or round_.form)
     loaded = read_exports(exports, spec)  # every export is read before anything is written
-    with open_database(db) as con:
+    with open_database(db, round_.round_id) as con:
         reports = [write_tables(con, export, spec, db) for export in loaded]
     for report in reports:
         for warning in report.warnings:
@@ -317,13 +322,14 @@ def validate(
     from cbms.validate.supervisors import supervisor_workbook
 
     round_ = load_manifest(manifest) if manifest else None
+    round_id = (round_ or load_manifest()).round_id
     spec = _load_form(form or (round_.form if round_ else DEFAULT_FORM))
     versions = [(_load_form(p), str(p)) for p in (round_.form_versions if round_ else ())]
     check_versions(spec.form_id, versions)
     ensure_out(out)
     if not db.exists():
         raise CbmsError(DB_003, path=db)
-    with open_database(db) as con:
+    with open_database(db, round_id) as con:
         register_forms(con, spec.form_id, versions)
         rules = load_rules(spec, round_.project.schemas) if round_ else None
         accounting = validate_tables(con, spec, rules, str(db), round_.period if round_ else None)
@@ -387,7 +393,7 @@ def indicators(
     ensure_out(out)
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    with open_database(database) as con:
+    with open_database(database, spec_manifest.round_id) as con:
         if engine is _Engine.spark:
             from cbms.indicators.spark import compute_indicators_spark
 
@@ -462,7 +468,7 @@ def report_command(
         raise CbmsError(DB_003, path=database)
     wanted = {f.strip() for f in formats.split(",")}
     files: list[Path] = []
-    with open_database(database) as con:
+    with open_database(database, spec_manifest.round_id) as con:
         if "xlsx" in wanted:
             files.append(write_workbook(con, spec_manifest, out, state.lang))
         if "pdf" in wanted:
@@ -495,7 +501,7 @@ def map_(
     database = db or spec_manifest.db
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    with open_database(database) as con:
+    with open_database(database, spec_manifest.round_id) as con:
         report = export_map_inputs(con, spec_manifest, out, state.lang,
                                    boundaries={level: boundaries} if boundaries else None,
                                    code_property=code_property)
@@ -526,7 +532,7 @@ def budget(
     database = db or spec_manifest.db
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    with open_database(database) as con:
+    with open_database(database, spec_manifest.round_id) as con:
         result = run_budget(con, spec_manifest, out, inputs)
     _print_budget(result, inputs)
 
@@ -579,7 +585,7 @@ def coverage(
     ensure_out(out)
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    with open_database(database) as con:
+    with open_database(database, spec_manifest.round_id) as con:
         report = compute_coverage(con, targeting, spec_manifest)
         files = write_coverage_files(con, out)
     console.table(_say("Cobertura en el distrito", "Coverage in the district"),
@@ -633,7 +639,7 @@ def target(
     targeting = load_rule(rule, _load_form(spec_manifest.form)) if rule is not None and not log else None
     if not database.exists():
         raise CbmsError(DB_003, path=database)
-    with open_database(database) as con:
+    with open_database(database, spec_manifest.round_id) as con:
         if targeting is None:
             records: list[object] = list(list_log(con))
         else:

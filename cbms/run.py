@@ -57,7 +57,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.ingest import read_exports
     from cbms.store import open_database, write_tables
     from cbms.store.db import check_versions, register_forms
-    from cbms.store.runs import record_run
+    from cbms.store.runs import record_round, record_run
     from cbms.targeting import compute_coverage, load_targeting, write_coverage_files
     from cbms.validate import load_rules, validate_tables
     from cbms.validate.outputs import ensure_out, write_issues_parquet
@@ -75,7 +75,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     report.budget_inputs = _budget_inputs(manifest, catalogue)  # checked before any data, as the catalogue is
     with _stage(report, "ingest", hook):
         loaded = read_exports(exports, form)  # every export is read (and refused) before the database is opened
-    with open_database(db) as con:
+    with open_database(db, manifest.round_id) as con:
         with _stage(report, "ingest", hook):
             report.loads = [write_tables(con, export, form, db) for export in loaded]
             register_forms(con, form.form_id, versions)  # after the loads: they refuse a database of another form
@@ -88,6 +88,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
             report.indicators = compute_indicators(con, catalogue, manifest)
             report.files += list(write_indicator_files(con, out))
             folder = catalogue.folder
+            record_round(con, manifest)
             report.run_id = record_run(con, manifest.path, sorted((folder / "indicators").glob("*.yaml"))
                                        + sorted((folder / "units").glob("*"))
                                        + sorted((folder / "targeting").glob("*.yaml"))).run_id

@@ -36,7 +36,8 @@ def create_units(con: duckdb.DuckDBPyConnection, units: Mapping[str, str], weigh
     """Materialise the unit views in order as temp tables, replacing earlier ones (params and haz must exist)."""
     for name, template in units.items():
         # validation's audit views share these names (and DROP VIEW IF EXISTS fails on a table of the name)
-        if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchall()[0][0]:
+        if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary",
+                       [name]).fetchall()[0][0]:
             con.execute(f"DROP VIEW {quote(name)}")
         con.execute(f"CREATE OR REPLACE TEMP TABLE {quote(name)} AS {render_unit(template, weight)}")
 

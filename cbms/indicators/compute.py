@@ -17,7 +17,8 @@ from cbms.indicators.catalogue import Catalogue, Indicator
 from cbms.indicators.compile import BREAKDOWNS, HAZ_DDL, PARAMS_DDL, create_units, unit_select
 from cbms.indicators.haz import create_haz
 from cbms.indicators.unknown import unknown_warnings
-from cbms.store.db import commit, roll_back
+from cbms.store.db import transaction
+from cbms.store.rounds import refresh, replace_table
 
 AREA_SETS = {"district": ("district",), "sector": ("district", "sector"), "grupo": ("district", "sector", "grupo")}
 VALUE_SQL = {
@@ -178,6 +179,11 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Non
     con.unregister(f"{name}_in")
 
 
+CATALOGUE_COLUMNS = [
+    ("indicator_id", pa.string()), ("ord", pa.int32()), ("domain", pa.string()), ("name_es", pa.string()),
+    ("name_en", pa.string()), ("definition_es", pa.string()), ("definition_en", pa.string()), ("unit", pa.string()),
+    ("value_unit", pa.string()), ("breakdowns", pa.string()), ("sensitive", pa.bool_()), ("items", pa.string()),
+    ("map", pa.bool_()), ("computed", pa.bool_())]
 ORDER = ("k.ord, v.indicator_id, CASE v.area_level WHEN 'district' THEN 0 WHEN 'sector' THEN 1 ELSE 2 END, "
          "v.area_code, v.sex NULLS FIRST, v.head_sex NULLS FIRST, v.age_group NULLS FIRST")
 
@@ -186,29 +192,26 @@ def write_mart(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, chosen: lis
                skipped: tuple[str, ...]) -> ComputeReport:
     """Replace mart.indicator_values (from the temp tables ind_values and ind_kinds) and mart.indicator_catalogue."""
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
-    con.execute("BEGIN TRANSACTION")
+    computed = {i.id for i in chosen}
+    entries = [(i.id, i.order, i.domain, i.name_es, i.name_en, i.definition_es, i.definition_en, i.unit, i.value,
+                json.dumps(list(i.breakdowns)), i.sensitive, json.dumps(list(i.items)), i.map, i.id in computed)
+               for i in catalogue.indicators]
+    columns: list[list[object]] = [list(column) for column in zip(*entries, strict=True)] if entries else \
+        [[] for _ in CATALOGUE_COLUMNS]
+    con.register("catalogue_rows", pa.table(columns, schema=pa.schema(CATALOGUE_COLUMNS)))
+    tables = {"mart.indicator_values": f"""
+                  SELECT v.indicator_id, v.area_level, v.area_code, v.sex, v.head_sex, v.age_group, v.numerator,
+                         v.denominator, v.value, v.n, v.n_missing, v.suppressed
+                  FROM ind_values v JOIN ind_kinds k USING (indicator_id)
+                  ORDER BY {ORDER}""",
+              "mart.indicator_catalogue": "SELECT * FROM catalogue_rows"}
     try:
-        con.execute(f"""
-            CREATE OR REPLACE TABLE mart.indicator_values AS
-            SELECT v.indicator_id, v.area_level, v.area_code, v.sex, v.head_sex, v.age_group, v.numerator,
-                   v.denominator, v.value, v.n, v.n_missing, v.suppressed
-            FROM ind_values v JOIN ind_kinds k USING (indicator_id)
-            ORDER BY {ORDER}""")
-        con.execute("""
-            CREATE OR REPLACE TABLE mart.indicator_catalogue (
-                indicator_id VARCHAR, ord INTEGER, domain VARCHAR, name_es VARCHAR, name_en VARCHAR,
-                definition_es VARCHAR, definition_en VARCHAR, unit VARCHAR, value_unit VARCHAR,
-                breakdowns VARCHAR, sensitive BOOLEAN, items VARCHAR, map BOOLEAN, computed BOOLEAN)""")
-        computed = {i.id for i in chosen}
-        con.executemany(
-            "INSERT INTO mart.indicator_catalogue VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(i.id, i.order, i.domain, i.name_es, i.name_en, i.definition_es, i.definition_en, i.unit, i.value,
-              json.dumps(list(i.breakdowns)), i.sensitive, json.dumps(list(i.items)), i.map, i.id in computed)
-             for i in catalogue.indicators])
-        commit(con)
-    except BaseException as exc:  # not handled here: leave mart.* as it was, then let it propagate
-        roll_back(con, exc)
-        raise
+        with transaction(con):  # leaves mart.* as it was when it fails or is interrupted
+            for name, select in tables.items():
+                replace_table(con, name, select)
+        refresh(con)  # the round's views of tables a first computation made
+    finally:
+        con.unregister("catalogue_rows")
     rows, suppressed = con.execute("SELECT count(*), count(*) FILTER (WHERE suppressed) "
                                    "FROM mart.indicator_values").fetchall()[0]
     return ComputeReport(len(chosen), skipped, int(rows), int(suppressed))

@@ -15,6 +15,7 @@ import duckdb
 from cbms.errors import DB_001, DB_002, DB_004, FORM_020, CbmsError
 from cbms.form.layout import HEAD_COLUMNS, TAIL_COLUMNS, layout_of
 from cbms.form.spec import FormSpec, spec_from_json, spec_to_json
+from cbms.store.rounds import FILE, ROUND, open_round, round_of, table
 
 DEFAULT_DB = Path("data") / "cbms.duckdb"
 ROW_GROUP_SIZE = 20_480
@@ -34,25 +35,31 @@ CREATE TABLE IF NOT EXISTS meta.loads (
     load_id INTEGER PRIMARY KEY, loaded_at TIMESTAMP NOT NULL, cbms_version VARCHAR NOT NULL,
     form_id VARCHAR, form_version VARCHAR, format VARCHAR NOT NULL, sources VARCHAR NOT NULL,
     new INTEGER, updated INTEGER, unchanged INTEGER, stale INTEGER, duplicates INTEGER, conflicts INTEGER,
-    rows VARCHAR
+    rows VARCHAR, _round VARCHAR
 );
 CREATE TABLE IF NOT EXISTS meta.runs (
     run_id INTEGER PRIMARY KEY, started_at TIMESTAMP NOT NULL, cbms_version VARCHAR NOT NULL,
     form_id VARCHAR, form_version VARCHAR, manifest VARCHAR, manifest_sha256 VARCHAR, loads VARCHAR,
-    catalogue_sha256 VARCHAR
+    catalogue_sha256 VARCHAR, _round VARCHAR
+);
+CREATE TABLE IF NOT EXISTS meta.rounds (
+    round_id VARCHAR PRIMARY KEY, name VARCHAR, period_start DATE, period_end DATE, manifest VARCHAR,
+    manifest_sha256 VARCHAR, first_run TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS raw.submission_versions (
     _submission_key VARCHAR NOT NULL, _version_id VARCHAR NOT NULL,
     _content_hash VARCHAR,              -- NULL for a current version never compared (see store/load.py)
     status VARCHAR NOT NULL,            -- current | superseded | conflict | duplicate (received again)
     first_load_id INTEGER NOT NULL, replaced_load_id INTEGER,
-    content VARCHAR                      -- JSON of every row of the version, kept once it is not current
+    content VARCHAR,                     -- JSON of every row of the version, kept once it is not current
+    _round VARCHAR                       -- the census round (store/rounds.py)
 );
 """
 
 
-def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the database file with its schemas.
+def connect(path: Path | str, round_id: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the database file with its schemas; for a round, its rows under the usual names
+    (store/rounds.py).
 
     Tables get row groups of 20,480 rows instead of DuckDB's 122,880: a write's last, partial row group is
     compressed at COMMIT by one thread, and with the default size that is the whole 100,000-row household
@@ -72,6 +79,8 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
             for schema in SCHEMAS:
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             con.execute(DDL)
+        if round_id is not None:
+            open_round(con, round_id)
     except BaseException:
         _close(con)
         raise
@@ -79,11 +88,12 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
-def open_database(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The database of one command, open for the block and closed after it (its changes written into the file).
+def open_database(path: Path | str, round_id: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database of one command, open for the block and closed after it (its changes written into the file);
+    for a round, that round's rows (store/rounds.py).
 
     A disk that refuses a write outside a transaction becomes DB_004, like one inside (see `transaction`)."""
-    con = connect(path)
+    con = connect(path, round_id)
     try:
         yield con
     except duckdb.IOException as exc:
@@ -138,7 +148,7 @@ def _disk_error(con: duckdb.DuckDBPyConnection, exc: duckdb.Error) -> CbmsError:
 
 def _path_of(con: duckdb.DuckDBPyConnection) -> str:
     try:
-        rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+        rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = 'cbms'").fetchall()
     except duckdb.Error:  # a connection the failure invalidated can no longer say
         return "?"
     return str(rows[0][0]) if rows and rows[0][0] else "?"
@@ -171,20 +181,23 @@ def ensure_form(con: duckdb.DuckDBPyConnection, form: FormSpec, db_path: Path | 
         raise CbmsError(DB_002, path=db_path, found=row[0], expected=form.form_id)
     levels = layout_of(form).fields
     if row is None:
-        con.execute("INSERT INTO meta.form VALUES (?, ?, ?, now())",
+        con.execute(f"INSERT INTO {table(con, 'meta.form')} VALUES (?, ?, ?, now())",
                     [form.form_id, form.version, json.dumps(list(levels))])
     register_form(con, form)
+    scoped = round_of(con) is not None
+    database = FILE if scoped else con.execute("SELECT current_database()").fetchall()[0][0]
     for level, fields in levels.items():
-        columns = [*HEAD_COLUMNS, *STORE_COLUMNS, *fields, *TAIL_COLUMNS]
+        columns = [*HEAD_COLUMNS, *STORE_COLUMNS, *fields, *TAIL_COLUMNS, *((ROUND,) if scoped else ())]
         types = {"_row_number": "BIGINT", "_load_id": "INTEGER"}
         ddl = ", ".join(f"{quote(c)} {types.get(c, 'VARCHAR')}" for c in columns)
-        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{quote(level)} ({ddl})")
+        target = table(con, f"raw.{quote(level)}")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {target} ({ddl})")
         existing = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
-            [level]).fetchall()}
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'raw' AND "
+            "table_name = ?", [database, level]).fetchall()}
         for column in columns:
             if column not in existing:
-                con.execute(f"ALTER TABLE raw.{quote(level)} ADD COLUMN {quote(column)} VARCHAR")
+                con.execute(f"ALTER TABLE {target} ADD COLUMN {quote(column)} VARCHAR")
 
 
 def register_form(con: duckdb.DuckDBPyConnection, form: FormSpec, source: str | None = None) -> bool:
@@ -197,9 +210,10 @@ def register_form(con: duckdb.DuckDBPyConnection, form: FormSpec, source: str | 
                         "FROM ?", [form.form_id, form.version]).fetchall()
     if known and known[0][0] == digest:
         return False
-    con.execute("DELETE FROM meta.form_versions WHERE form_id = ? AND form_version IS NOT DISTINCT FROM ?",
+    versions = table(con, "meta.form_versions")
+    con.execute(f"DELETE FROM {versions} WHERE form_id = ? AND form_version IS NOT DISTINCT FROM ?",
                 [form.form_id, form.version])
-    con.execute("INSERT INTO meta.form_versions VALUES (?, ?, ?, ?, ?, now())",
+    con.execute(f"INSERT INTO {versions} VALUES (?, ?, ?, ?, ?, now())",
                 [form.form_id, form.version, digest, source, spec])
     return True
 

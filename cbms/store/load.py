@@ -32,6 +32,7 @@ from cbms.form.spec import FormSpec
 from cbms.ingest.columns import ABSENT_METADATA
 from cbms.ingest.model import Export
 from cbms.store.db import ensure_form, quote, sql_text, transaction
+from cbms.store.rounds import only_round, refresh, round_column, round_of, rows, table
 
 SEP = "chr(31)"
 NUMBERS = frozenset({"integer", "decimal", "range"})
@@ -182,14 +183,14 @@ def _resolve(con: duckdb.DuckDBPyConnection, levels: Compared, staged: Mapping[s
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE inc_compare AS
         {repeats}
-        UNION SELECT c._submission_key FROM raw.submission_versions c SEMI JOIN inc_{ROOT} r
+        UNION SELECT c._submission_key FROM {rows(con, "raw.submission_versions")} c SEMI JOIN inc_{ROOT} r
               ON r._submission_key = c._submission_key WHERE c.status = 'current'""")
     for lv in levels:  # the few rows to hash, taken out of Arrow (a join would read every row's answers)
         chosen = con.sql(f"SELECT _ord, _occ FROM inc_{lv} WHERE _submission_key IN "
                          f"(SELECT _submission_key FROM inc_compare) ORDER BY _ord").to_arrow_table()
         con.register(f"cmp_{lv}", staged[lv].take(chosen.column("_ord")).append_column("_occ", chosen.column("_occ")))
     incoming = {lv: f"SELECT * FROM cmp_{lv}" for lv in levels}
-    stored = {lv: f"SELECT *, 1 AS _occ FROM raw.{quote(lv)} "
+    stored = {lv: f"SELECT *, 1 AS _occ FROM {rows(con, f'raw.{quote(lv)}')} "
                   f"WHERE _submission_key IN (SELECT _submission_key FROM inc_compare)" for lv in levels}
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE raw_same AS
@@ -230,18 +231,19 @@ def _resolve(con: duckdb.DuckDBPyConnection, levels: Compared, staged: Mapping[s
 
 
 def _classify(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("""
+    versions = rows(con, "raw.submission_versions")
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE inc_action AS
         SELECT w._submission_key, w._occ, w._version_id, w._content_hash,
                CASE WHEN c._submission_key IS NULL THEN 'new'
                     WHEN w._submission_key IN (SELECT _submission_key FROM raw_same)
                          OR h._content_hash = w._content_hash THEN 'unchanged'
-                    WHEN EXISTS (SELECT 1 FROM raw.submission_versions v
+                    WHEN EXISTS (SELECT 1 FROM {versions} v
                                  WHERE v._submission_key = w._submission_key AND v._version_id = w._version_id
                                    AND v.status = 'superseded') THEN 'stale'
                     ELSE 'updated' END AS action
         FROM inc_sub w
-        LEFT JOIN raw.submission_versions c ON c._submission_key = w._submission_key AND c.status = 'current'
+        LEFT JOIN {versions} c ON c._submission_key = w._submission_key AND c.status = 'current'
         LEFT JOIN cur_hash h ON h._submission_key = w._submission_key
         WHERE w._rank = 1""")
 
@@ -259,7 +261,7 @@ def _content_json(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[str
     else:
         parts = " UNION ALL ".join(
             f"SELECT _submission_key, 1 AS _occ, '{lv}' AS lv, to_json(list(t ORDER BY _row_key))::VARCHAR AS j "
-            f"FROM raw.{quote(lv)} t WHERE (_submission_key, 1) IN ({keys_sql}) GROUP BY ALL"
+            f"FROM {rows(con, f'raw.{quote(lv)}')} t WHERE (_submission_key, 1) IN ({keys_sql}) GROUP BY ALL"
             for lv in levels)
     return (f"SELECT _submission_key, _occ, '{{' || string_agg(to_json(lv)::VARCHAR || ':' || j, ',' "
             f"ORDER BY lv) || '}}' AS content FROM ({parts}) GROUP BY ALL")
@@ -270,7 +272,7 @@ def _kept_rows(con: duckdb.DuckDBPyConnection, level: str) -> pa.Table:
     whose submission has no root row anywhere (kept once; validation reports them)."""
     orphan = "FALSE" if level == ROOT else (
         f"(k._occ = 1 AND k._submission_key NOT IN (SELECT _submission_key FROM inc_{ROOT})"
-        f" AND k._row_key NOT IN (SELECT _row_key FROM raw.{quote(level)}))")
+        f" AND k._row_key NOT IN (SELECT _row_key FROM {rows(con, f'raw.{quote(level)}')}))")
     return con.sql(f"""
         SELECT k._ord FROM inc_{level} k
         LEFT JOIN (SELECT _submission_key, _occ, action FROM inc_action WHERE action IN ('new', 'updated')) a
@@ -287,15 +289,17 @@ def _source_sql(source_of: Mapping[str, tuple[str, str]], part: int) -> str:
 def _apply(con: duckdb.DuckDBPyConnection, export: Export, levels: Mapping[str, tuple[str, ...]],
            load_id: int) -> dict[str, int]:
     updated_keys = "SELECT _submission_key, 1 FROM inc_action WHERE action = 'updated'"
+    versions, stored, this_round = table(con, "raw.submission_versions"), rows(con, "raw.submission_versions"), \
+        round_column(con)
     con.execute(f"""
-        UPDATE raw.submission_versions v SET status = 'superseded', replaced_load_id = {load_id},
+        UPDATE {versions} v SET status = 'superseded', replaced_load_id = {load_id},
                content = o.content, _content_hash = h._content_hash
         FROM ({_content_json(con, levels, 'raw', updated_keys)}) o JOIN cur_hash h USING (_submission_key)
-        WHERE v._submission_key = o._submission_key AND v.status = 'current'""")
+        WHERE v._submission_key = o._submission_key AND v.status = 'current'{only_round(con, 'v')}""")
     written: dict[str, int] = {}
     for level in levels:
-        con.execute(f"""DELETE FROM raw.{quote(level)} WHERE _submission_key IN
-                        (SELECT _submission_key FROM inc_action WHERE action IN ('new', 'updated'))""")
+        con.execute(f"""DELETE FROM {table(con, f'raw.{quote(level)}')} WHERE _submission_key IN
+                        (SELECT _submission_key FROM inc_action WHERE action IN ('new', 'updated')){only_round(con)}""")
         kept = _kept_rows(con, level)
         written[level] = kept.num_rows
         if kept.num_rows == 0:
@@ -304,34 +308,36 @@ def _apply(con: duckdb.DuckDBPyConnection, export: Export, levels: Mapping[str, 
         # rows go from Arrow straight into the table: no copy, no join unless some are left out
         where = "" if kept.num_rows == _count(con, f"inc_{level}") else "WHERE _ord IN (SELECT _ord FROM kept_rows)"
         con.execute(f"""
-            INSERT INTO raw.{quote(level)} BY NAME
+            INSERT INTO {table(con, f'raw.{quote(level)}')} BY NAME
             SELECT * EXCLUDE (_ord, _source_file), {_source_sql(export.source_of, 0)} AS _source_file,
-                   {_source_sql(export.source_of, 1)} AS _source_sha256, {load_id} AS _load_id
+                   {_source_sql(export.source_of, 1)} AS _source_sha256, {load_id} AS _load_id{this_round}
             FROM in_{level} {where}""")
         con.unregister("kept_rows")
     con.execute(f"""
-        INSERT INTO raw.submission_versions
-        SELECT _submission_key, _version_id, _content_hash, 'current', {load_id}, NULL, NULL
+        INSERT INTO {versions} BY NAME
+        SELECT _submission_key, _version_id, _content_hash, 'current' AS status, {load_id} AS first_load_id,
+               NULL AS replaced_load_id, NULL AS content{this_round}
         FROM inc_action WHERE action IN ('new', 'updated')""")
     losers = "SELECT _submission_key, _occ FROM inc_sub WHERE _rank > 1"
     con.execute(f"""
-        INSERT INTO raw.submission_versions
+        INSERT INTO {versions} BY NAME
         SELECT s._submission_key, s._version_id, s._content_hash,
-               CASE WHEN s._version_id = w._version_id THEN 'conflict' ELSE 'superseded' END,
-               {load_id}, {load_id}, c.content
+               CASE WHEN s._version_id = w._version_id THEN 'conflict' ELSE 'superseded' END AS status,
+               {load_id} AS first_load_id, {load_id} AS replaced_load_id, c.content{this_round}
         FROM inc_sub s
         JOIN inc_sub w ON w._submission_key = s._submission_key AND w._rank = 1
         JOIN ({_content_json(con, levels, 'inc', losers)}) c
           ON c._submission_key = s._submission_key AND c._occ = s._occ
         WHERE s._rank > 1 AND NOT EXISTS (
-            SELECT 1 FROM raw.submission_versions v WHERE v._submission_key = s._submission_key
+            SELECT 1 FROM {stored} v WHERE v._submission_key = s._submission_key
               AND v._version_id = s._version_id AND v._content_hash = s._content_hash)""")
     con.execute(f"""
-        INSERT INTO raw.submission_versions
-        SELECT DISTINCT s._submission_key, s._version_id, s._content_hash, 'duplicate', {load_id}, NULL, NULL
+        INSERT INTO {versions} BY NAME
+        SELECT DISTINCT s._submission_key, s._version_id, s._content_hash, 'duplicate' AS status,
+               {load_id} AS first_load_id, NULL AS replaced_load_id, NULL AS content{this_round}
         FROM inc_sub s
         WHERE s._duplicate AND NOT EXISTS (
-            SELECT 1 FROM raw.submission_versions v WHERE v._submission_key = s._submission_key
+            SELECT 1 FROM {stored} v WHERE v._submission_key = s._submission_key
               AND v._version_id = s._version_id AND v.status = 'duplicate')""")
     return written
 
@@ -349,8 +355,9 @@ def write_tables(con: duckdb.DuckDBPyConnection, export: Export, form: FormSpec,
     try:
         with transaction(con):  # a failed or interrupted load (Ctrl-C, a full disk) leaves the database as it was
             ensure_form(con, form, db_path)
-            load_id = _count(con, "meta.loads") + 1
-            versions_before = _count(con, "raw.submission_versions")
+            load_id = int(con.execute(f"SELECT coalesce(max(load_id), 0) + 1 FROM {table(con, 'meta.loads')}")
+                          .fetchall()[0][0])  # numbered across rounds: one file, one sequence
+            versions_before = _count(con, rows(con, "raw.submission_versions"))
             staged = _stage(con, export, levels)
             _resolve(con, compared, staged)
             _classify(con)
@@ -365,19 +372,20 @@ def write_tables(con: duckdb.DuckDBPyConnection, export: Export, form: FormSpec,
                                                  "w._rank = 1)")
             superseded = _count(con, "inc_sub", "WHERE _rank > 1") - conflicts
             changed = (counts.get("new", 0) + counts.get("updated", 0) + sum(written.values())
-                       + _count(con, "raw.submission_versions") - versions_before) > 0
+                       + _count(con, rows(con, "raw.submission_versions")) - versions_before) > 0
             sources = tuple(dict.fromkeys(v[0] for v in export.source_of.values()))
             if changed:
                 con.execute(
-                    "INSERT INTO meta.loads VALUES (?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO {table(con, 'meta.loads')} VALUES (?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [load_id, __version__, form.form_id, form.version, export.format,
                      json.dumps([{"path": p, "sha256": s} for p, s in dict(export.source_of.values()).items()]),
                      counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0),
-                     counts.get("stale", 0), duplicates, conflicts, json.dumps(written)])
+                     counts.get("stale", 0), duplicates, conflicts, json.dumps(written), round_of(con)])
     finally:
         for level in levels:
             for view in ("in", "inc", "cmp"):
                 con.unregister(f"{view}_{level}")
+    refresh(con)  # the round's views of raw tables the first load of a form made
     return LoadReport(
         load_id=load_id if changed else None, format=export.format, sources=sources,
         new=counts.get("new", 0), updated=counts.get("updated", 0), unchanged=counts.get("unchanged", 0),

@@ -16,6 +16,8 @@ import pyarrow as pa
 from cbms.config import Manifest
 from cbms.indicators.compile import quote
 from cbms.indicators.compute import AREA_SETS, prepare_units
+from cbms.store.db import transaction
+from cbms.store.rounds import refresh, replace_table
 from cbms.targeting.rules import Rule, Targeting, evaluated
 
 COLUMNS = ("programme", "area_level", "area_code", "sex", "head_sex", "eligible", "beneficiaries",
@@ -122,14 +124,10 @@ def compute_coverage(con: duckdb.DuckDBPyConnection, targeting: Targeting, manif
 
 def _write_mart(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"""
-            CREATE OR REPLACE TABLE mart.coverage AS
-            SELECT {', '.join(f'c.{c}' for c in COLUMNS)}
-            FROM cov_values c JOIN cov_kinds k USING (programme)
-            ORDER BY {ORDER}""")
-        con.execute("COMMIT")
-    except BaseException:  # not handled here: leave mart.coverage as it was, then let it propagate
-        con.execute("ROLLBACK")
-        raise
+    select = f"""
+        SELECT {', '.join(f'c.{c}' for c in COLUMNS)}
+        FROM cov_values c JOIN cov_kinds k USING (programme)
+        ORDER BY {ORDER}"""
+    with transaction(con):  # leaves mart.coverage as it was when it fails or is interrupted
+        replace_table(con, "mart.coverage", select)
+    refresh(con)

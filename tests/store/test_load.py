@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cbms.config import load_manifest
 from cbms.form import FormSpec
 from cbms.ingest import read_export
 from cbms.store import connect, write_tables
@@ -52,13 +53,16 @@ def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
         con.close()
 
 
+ROUND = load_manifest().round_id
+
+
 @pytest.fixture
 def load(tmp_path: Path, form_of: Callable[[str], FormSpec]) -> Callable[[Path], object]:
     form = form_of("multirepeat")
     db = tmp_path / "cbms.duckdb"
 
     def run(export: Path) -> object:
-        con = connect(db)
+        con = connect(db, ROUND)  # the round `cbms ingest` opens it for (its default manifest's)
         try:
             return write_tables(con, read_export(export, form), form, db)
         finally:
