@@ -79,6 +79,8 @@ class Manifest:
     db: Path = field(default=ROOT / "data" / "cbms.duckdb")
     project: Project = SHIPPED  # the analysts' folders: the shipped ones unless [project] names the round's own
     budget: BudgetSource | None = None  # the budget set against the needs (cbms budget), when the round has one
+    previous_round: str | None = None  # the round the change tables compare this one with
+    crosswalks: tuple[Path, ...] = ()  # pipelines/rounds/*.yaml: renamed questions, recoded codes, moved areas
 
 
 SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -93,6 +95,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "weights": {"column": str},
     "outputs": {"lang": str, "formats": list, "db": str},
     "budget": {"file": str, "sheet": str, "columns": dict},
+    "rounds": {"previous": str, "crosswalks": list},
 }
 WORDS = {str: ("un texto", "a text"), int: ("un número entero", "a whole number"),
          list: ("una lista", "a list"), (int, float): ("un número", "a number"),
@@ -161,6 +164,15 @@ def _file(reader: _Reader, key: str, value: str | None, must_exist: bool = True)
         reader.say(MAN_006, key, file=value)
         return None
     return resolved
+
+
+def _files(reader: _Reader, key: str, values: Any) -> tuple[Path, ...]:
+    """A list of files beside the manifest, each of which must exist."""
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        reader.say(MAN_004, key, found=values, expected_es="una lista de rutas de archivos",
+                   expected_en="a list of file paths")
+        return ()
+    return tuple(p for i, v in enumerate(values) if (p := _file(reader, f"{key}[{i}]", v)) is not None)
 
 
 def _poverty_line(reader: _Reader, lines: dict[str, Any], key: str) -> float:
@@ -240,10 +252,6 @@ def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
     area_type = _choice(reader, "round.area_type", rnd.get("area_type", "urban"), ("urban", "rural"))
     lang = _choice(reader, "outputs.lang", out.get("lang", "es"), ("es", "en"))
     versions = known.get("form", {}).get("versions", [])
-    if not all(isinstance(v, str) for v in versions):
-        reader.say(MAN_004, "form.versions", found=versions, expected_es="una lista de rutas de formularios",
-                   expected_en="a list of form paths")
-        versions = []
     unknown = known.get("quality", {}).get("max_unknown_percent", 20.0)
     if not 0 <= unknown <= 100:
         reader.say(MAN_004, "quality.max_unknown_percent", found=unknown,
@@ -258,8 +266,7 @@ def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
         ubigeo=rnd.get("ubigeo", "150142"), district=rnd.get("district", ""),
         period=period, area_type=area_type,
         form=form or project.forms / "cbms_grb_hogar.xlsx",
-        form_versions=tuple(p for i, v in enumerate(versions)
-                            if (p := _file(reader, f"form.versions[{i}]", v)) is not None),
+        form_versions=_files(reader, "form.versions", versions),
         geography=_file(reader, "geography.table", geo.get("table")), boundaries=boundaries,
         code_property=geo.get("code_property", "code"),
         poverty=PovertyLines(
@@ -271,7 +278,9 @@ def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
         weight=known.get("weights", {}).get("column") or None, max_unknown_percent=float(unknown), lang=lang,
         formats=tuple(out.get("formats", ("xlsx", "pdf", "maps"))),
         db=_file(reader, "outputs.db", out.get("db"), must_exist=False) or ROOT / "data" / "cbms.duckdb",
-        project=project, budget=_budget(reader, known.get("budget", {})))
+        project=project, budget=_budget(reader, known.get("budget", {})),
+        previous_round=known.get("rounds", {}).get("previous") or None,
+        crosswalks=_files(reader, "rounds.crosswalks", known.get("rounds", {}).get("crosswalks", [])))
     if reader.problems:
         raise CbmsError(MAN_008, path=path, count=len(reader.problems)).with_problems(tuple(reader.problems))
     return manifest
