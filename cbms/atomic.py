@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from cbms.errors import CLI_002, CbmsError
+from cbms.errors import CLI_002, CbmsError, os_reason
 
 
 def write_atomically(target: Path, write: Callable[[Path], object], private: bool = False) -> Path:
@@ -22,7 +22,7 @@ def write_atomically(target: Path, write: Callable[[Path], object], private: boo
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(handle)
     except OSError as exc:
-        raise CbmsError(CLI_002, path=target.parent, reason=exc.strerror or str(exc)) from exc
+        raise CbmsError(CLI_002, path=target.parent, reason=os_reason(exc)) from exc
     tmp = Path(name)
     try:
         write(tmp)
@@ -30,7 +30,7 @@ def write_atomically(target: Path, write: Callable[[Path], object], private: boo
             tmp.chmod(0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as exc:
-        raise CbmsError(CLI_002, path=target.parent, reason=exc.strerror or str(exc)) from exc
+        raise CbmsError(CLI_002, path=target.parent, reason=os_reason(exc)) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return target

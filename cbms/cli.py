@@ -13,10 +13,8 @@ import typer
 from cbms import __version__, console
 from cbms.errors import CbmsError, Lang
 
-HELP = (
-    "cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB).\n\n"
-    "cbms: community-based household monitoring with a gender lens (CBMS-GRB)."
-)
+HELP = ("cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB). / "
+        "cbms: community-based household monitoring with a gender lens (CBMS-GRB).")
 
 
 @dataclass
@@ -249,7 +247,7 @@ def validate(
     con = connect(db)
     try:
         accounting = validate_tables(con, spec, db_path=str(db))
-        written = [write_issues_parquet(con, out), supervisor_workbook(con, out, state.lang)]
+        written = [write_issues_parquet(con, out), supervisor_workbook(con, out, state.lang, spec)]
     finally:
         con.close()
     a = accounting
@@ -343,11 +341,14 @@ def indicators_docs(
 def indicators_list() -> None:
     """Lista el catálogo (id, nombre, unidad). / List the catalogue (id, name, unit)."""
     from cbms.indicators import load_catalogue
+    from cbms.published.settings import load_settings
 
-    catalogue = load_catalogue()
+    catalogue, settings, lang = load_catalogue(), load_settings(), state.lang
     console.table(_say("Catálogo de indicadores", "Indicator catalogue"),
-                  ["id", _say("nombre", "name"), _say("unidad", "unit"), _say("valor", "value")],
-                  [[i.id, i.name(state.lang), i.unit, i.value] for i in catalogue.indicators])
+                  ["id", _say("nombre", "name"), _say("se cuenta en", "counted in"), _say("unidad", "unit")],
+                  [[i.id, i.name(lang), settings.word(f"analysis_unit_{i.unit}", lang) if
+                    f"analysis_unit_{i.unit}" in settings.labels else i.unit, settings.unit(i.id, i.value, lang)]
+                   for i in catalogue.indicators])
 
 
 @app.command("report")
@@ -360,6 +361,7 @@ def report_command(
     """Libro Excel y perfiles PDF del distrito y sus sectores. / Excel workbook and PDF profiles."""
     from cbms.config import load_manifest
     from cbms.errors import DB_003
+    from cbms.published import read_published
     from cbms.report import write_profiles, write_workbook
     from cbms.store import connect
 
@@ -371,15 +373,18 @@ def report_command(
     files: list[Path] = []
     con = connect(database)
     try:
-        if "xlsx" in wanted:
-            files.append(write_workbook(con, spec_manifest, out, state.lang))
-        if "pdf" in wanted:
-            written = write_profiles(con, spec_manifest, out, state.lang)
-            files += list(written)
-            for problem in written.problems:
-                console.warning(problem.message(state.lang))
+        published = read_published(con, spec_manifest)
     finally:
         con.close()
+    problems: list[str] = [p.message(state.lang) for p in published.problems]
+    if "xlsx" in wanted:
+        files.append(write_workbook(published, out, state.lang))
+    if "pdf" in wanted:
+        written = write_profiles(published, out, state.lang)
+        files += list(written)
+        problems += [p.message(state.lang) for p in written.problems]
+    for problem in problems:
+        console.warning(problem)
     for path in files:
         console.info(f"  {path}")
 
@@ -399,6 +404,7 @@ def map_(
     from cbms.config import load_manifest
     from cbms.errors import DB_003
     from cbms.maps import export_map_inputs
+    from cbms.published import read_published
     from cbms.store import connect
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
@@ -407,12 +413,12 @@ def map_(
         raise CbmsError(DB_003, path=database)
     con = connect(database)
     try:
-        report = export_map_inputs(con, spec_manifest, out, state.lang,
-                                   boundaries={level: boundaries} if boundaries else None,
+        published = read_published(con, spec_manifest, boundaries={level: boundaries} if boundaries else None,
                                    code_property=code_property)
     finally:
         con.close()
-    for problem in report.problems:
+    report = export_map_inputs(published, out, state.lang)
+    for problem in (*published.problems, *report.problems):
         console.warning(problem.message(state.lang))
     for path in report.files:
         console.info(f"  {path}")
@@ -435,33 +441,47 @@ def run_command(
 ) -> None:
     """Todo el proceso: cargar, validar, calcular, reportar, mapear. / The whole chain, end to end."""
     from cbms.config import load_manifest
-    from cbms.errors import ING_001
+    from cbms.outfolder import output_folder
     from cbms.run import run_all
-    from cbms.validate.outputs import ensure_out
+    from cbms.usage import UsageError
 
+    if not exports and not demo:
+        raise UsageError(_say(
+            "Falta qué cargar: indique una o más exportaciones (cbms run EXPORTACIÓN...) o use --demo para el censo "
+            "de demostración.",
+            "Nothing to load: name one or more exports (cbms run EXPORT...) or use --demo for the demo census."))
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
-    ensure_out(out)
-    if demo:
-        from cbms.demo import write_demo
+    with output_folder(out):
+        if demo:
+            from cbms.demo import write_demo
 
-        generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=out / "demo_export",
-                               error_rate=error_rate)
-        exports = [p for p in generated.files if p.suffix == ".zip"]
-    if not exports:
-        raise CbmsError(ING_001, path="-")
-    database = db or (out / "cbms.duckdb" if demo else spec_manifest.db)
-    wanted = tuple(formats.split(",")) if formats else None
-    with console.progress() as bar:
-        tasks: dict[str, object] = {}
+            generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=out / "demo_export",
+                                   error_rate=error_rate)
+            exports = [p for p in generated.files if p.suffix == ".zip"]
+        database = db or (out / "cbms.duckdb" if demo else spec_manifest.db)
+        wanted = tuple(formats.split(",")) if formats else None
+        with console.progress() as bar:
+            tasks: dict[str, object] = {}
 
-        def hook(event: str, stage: str) -> None:
-            if event == "start":
-                tasks[stage] = bar.add_task(stage, total=1)
-            else:
-                bar.update(tasks[stage], completed=1)  # type: ignore[arg-type]
+            def hook(event: str, stage: str) -> None:
+                if event == "start":
+                    tasks[stage] = bar.add_task(_stage(stage), total=1)
+                else:
+                    bar.update(tasks[stage], completed=1)  # type: ignore[arg-type]
 
-        report = run_all(exports, spec_manifest, out, database, state.lang, wanted, hook)
+            report = run_all(exports or [], spec_manifest, out, database, state.lang, wanted, hook)
     _print_run(report, out, database)
+
+
+STAGES = {"ingest": ("carga", "ingest"), "validate": ("validación", "validation"),
+          "indicators": ("indicadores", "indicators"), "report": ("libro y perfiles", "workbook and profiles"),
+          "maps": ("mapas", "maps")}
+
+
+def _stage(name: str) -> str:
+    """A stage of the run as the user reads it."""
+    es, en = STAGES.get(name, (name, name))
+    return _say(es, en)
 
 
 def _print_run(report: object, out: Path, database: Path) -> None:
@@ -478,7 +498,7 @@ def _print_run(report: object, out: Path, database: Path) -> None:
     if ind is not None:
         rows += [[_say("indicadores calculados", "indicators computed"), ind.indicators],
                  [_say("celdas / bajo el umbral", "cells / below the threshold"), f"{ind.rows} / {ind.suppressed}"]]
-    rows += [[_say(f"segundos: {stage}", f"seconds: {stage}"), f"{seconds:.1f}"]
+    rows += [[_say(f"segundos: {_stage(stage)}", f"seconds: {_stage(stage)}"), f"{seconds:.1f}"]
              for stage, seconds in report.seconds.items()]
     console.table(_say("Resumen de la corrida", "Run summary"), [_say("qué", "what"), _say("cuánto", "how much")],
                   rows)
@@ -490,11 +510,16 @@ def _print_run(report: object, out: Path, database: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI: a CbmsError becomes one line in the chosen language and exit 1 (`--debug` re-raises)."""
-    state.lang, state.debug = "es", False
+    """Run the CLI in the user's language: a CbmsError becomes one line and exit 1 (`--debug` re-raises); a usage
+    error its usage line, a hint and the error, exit 2. Help texts are written "Spanish. / English.": the user
+    reads one half."""
+    from cbms import usage
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    state.lang, state.debug = usage.language(args), False
+    command = usage.localized(app, state.lang)
     try:
-        # standalone mode: typer prints usage errors itself and ends with SystemExit (2 for usage)
-        app(args=argv, prog_name="cbms")
+        result = command.main(args=args, prog_name="cbms", standalone_mode=False)
     except CbmsError as exc:
         if state.debug:
             raise
@@ -502,9 +527,17 @@ def main(argv: list[str] | None = None) -> int:
             console.error(problem.message(state.lang))
         console.error(exc.message(state.lang))
         return 1
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return 0
+    except usage.ClickException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a group called alone: typer printed its help
+            return 2
+        for line in usage.lines(exc, state.lang):
+            if line is not None:
+                console.plain(line, stderr=True)
+        return int(getattr(exc, "exit_code", 1))
+    except typer.Abort:
+        console.error(usage.word("aborted", state.lang))
+        return 1
+    return result if isinstance(result, int) else 0
 
 
 def run() -> None:

@@ -2,11 +2,47 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 Lang = Literal["es", "en"]
 LANGS: tuple[Lang, ...] = ("es", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A text a message carries (a reason) in both languages: the message shows the half in its own language."""
+
+    es: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def text(self, lang: Lang) -> str:
+        """The text in `lang`."""
+        return self.es if lang == "es" else self.en
+
+
+# The operating system says why a file or folder could not be used in English only (strerror).
+OS_REASONS: dict[int, tuple[str, str]] = {
+    errno.EACCES: ("permiso denegado", "permission denied"),
+    errno.EPERM: ("operación no permitida", "operation not permitted"),
+    errno.ENOENT: ("no existe", "does not exist"),
+    errno.ENOSPC: ("no queda espacio en el disco", "no space left on the disk"),
+    errno.EROFS: ("el disco es de solo lectura", "read-only file system"),
+    errno.ENOTDIR: ("una parte de la ruta no es una carpeta", "part of the path is not a folder"),
+    errno.EISDIR: ("es una carpeta", "it is a folder"),
+    errno.EEXIST: ("ya existe", "it already exists"),
+    errno.ENAMETOOLONG: ("el nombre es demasiado largo", "the name is too long"),
+}
+
+
+def os_reason(exc: OSError) -> Said:
+    """Why the system refused a file or folder, in both languages."""
+    es, en = OS_REASONS.get(exc.errno or 0, (f"error del sistema {exc.errno}", exc.strerror or type(exc).__name__))
+    return Said(es, en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +58,10 @@ class Detail:
         return f"[{self.code}] {self.text(lang, **context)}"
 
     def text(self, lang: Lang = "es", /, **context: object) -> str:
-        """The message in `lang`, without its code (for tables that carry the code in a column)."""
-        return (self.es if lang == "es" else self.en).format(**context)
+        """The message in `lang`, without its code (for tables that carry the code in a column); a Said field shows
+        its half in `lang`."""
+        fields = {k: v.text(lang) if isinstance(v, Said) else v for k, v in context.items()}
+        return (self.es if lang == "es" else self.en).format(**fields)
 
 
 class Located(Protocol):
@@ -416,11 +454,6 @@ IND_013 = Detail(
 )
 
 # --- poverty-map inputs (cbms map: wide tables, boundaries, choropleths) ---------------------------
-MAP_001 = Detail(
-    "MAP_001",
-    "La base no tiene indicadores calculados ({reason}): corra primero 'cbms indicators'.",
-    "The database holds no computed indicators ({reason}): run 'cbms indicators' first.",
-)
 MAP_002 = Detail(
     "MAP_002",
     "Ningún indicador del catálogo está marcado para los mapas (map: true en pipelines/indicators/).",
@@ -545,16 +578,6 @@ REP_005 = Detail(
     "REP_005",
     "El área '{area}' no tiene datos en los indicadores: no se escribió su perfil.",
     "Area '{area}' has no data in the indicators: its profile was not written.",
-)
-REP_006 = Detail(
-    "REP_006",
-    "No se encuentra el archivo de límites '{path}': los perfiles salen sin mapa.",
-    "Boundary file '{path}' not found: the profiles come without a map.",
-)
-REP_007 = Detail(
-    "REP_007",
-    "El archivo de límites '{path}' no es un GeoJSON de polígonos legible ({reason}): los perfiles salen sin mapa.",
-    "Boundary file '{path}' is not a readable GeoJSON of polygons ({reason}): the profiles come without a map.",
 )
 REP_008 = Detail(
     "REP_008",

@@ -7,14 +7,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from cbms.config import Manifest
 from cbms.errors import Lang
 from cbms.indicators import ComputeReport
 from cbms.store import LoadReport
 from cbms.validate import Accounting
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from cbms.form.spec import FormSpec
+    from cbms.published import Published
 
 StageHook = Callable[[str, str], None]  # (event 'start' | 'done', stage name)
 
@@ -49,6 +54,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.form import read_form
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
     from cbms.ingest import read_exports
+    from cbms.published import read_published
     from cbms.store import connect, write_tables
     from cbms.store.runs import record_run
     from cbms.validate import load_rules, validate_tables
@@ -69,45 +75,46 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
         with _stage(report, "validate", hook):
             report.accounting = validate_tables(con, form, rules, str(db))
             report.files.append(write_issues_parquet(con, out))
-            report.files += _validation_workbook(con, out, lang)
+            report.files += _validation_workbook(con, out, lang, form)
         with _stage(report, "indicators", hook):
             report.indicators = compute_indicators(con, catalogue, manifest)
             report.files += list(write_indicator_files(con, out))
             folder = catalogue.folder
             report.run_id = record_run(con, manifest.path, sorted((folder / "indicators").glob("*.yaml"))
                                        + sorted((folder / "units").glob("*"))).run_id
-        if {"xlsx", "pdf"} & set(formats):
+        if {"xlsx", "pdf", "maps"} & set(formats):
             with _stage(report, "report", hook):
-                _reports(con, manifest, out, lang, formats, report)
-        if "maps" in formats:
-            with _stage(report, "maps", hook):
-                _maps(con, manifest, out, lang, report)
+                published = read_published(con, manifest)
+                report.problems += [p.message(lang) for p in published.problems]
+                _reports(published, out, lang, formats, report)
+            if "maps" in formats:
+                with _stage(report, "maps", hook):
+                    _maps(published, out, lang, report)
     finally:
         con.close()
     return report
 
 
-def _validation_workbook(con: duckdb.DuckDBPyConnection, out: Path, lang: Lang) -> list[Path]:
+def _validation_workbook(con: duckdb.DuckDBPyConnection, out: Path, lang: Lang, form: FormSpec) -> list[Path]:
     from cbms.validate.supervisors import supervisor_workbook
 
-    return [supervisor_workbook(con, out, lang)]
+    return [supervisor_workbook(con, out, lang, form)]
 
 
-def _reports(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang, formats: tuple[str, ...],
-             report: RunReport) -> None:
+def _reports(published: Published, out: Path, lang: Lang, formats: tuple[str, ...], report: RunReport) -> None:
     from cbms.report import write_profiles, write_workbook
 
     if "xlsx" in formats:
-        report.files.append(write_workbook(con, manifest, out, lang))
+        report.files.append(write_workbook(published, out, lang))
     if "pdf" in formats:
-        written = write_profiles(con, manifest, out, lang)
+        written = write_profiles(published, out, lang)
         report.files += list(written)
         report.problems += [p.message(lang) for p in written.problems]
 
 
-def _maps(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang, report: RunReport) -> None:
+def _maps(published: Published, out: Path, lang: Lang, report: RunReport) -> None:
     from cbms.maps import export_map_inputs
 
-    result = export_map_inputs(con, manifest, out, lang)
+    result = export_map_inputs(published, out, lang)
     report.files += list(result.files)
     report.problems += [p.message(lang) for p in result.problems]

@@ -158,3 +158,10 @@ def test_an_export_of_another_form_touches_nothing(tmp_path: Path, capsys: pytes
     assert main(["run", str(export), "--db", str(db), "--out", str(tmp_path / "out")]) == 1
     assert "[ING_007]" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_a_failed_run_leaves_no_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "new" / "out"
+    assert main(["run", str(tmp_path / "nope.zip"), "--out", str(out), "--db", str(tmp_path / "db.duckdb")]) == 1
+    assert "[ING_001]" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()  # neither the folder asked for nor the one made on the way

@@ -8,7 +8,7 @@ from cbms.errors import Lang
 from cbms.indicators.catalogue import Catalogue
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"
-UNITS = {"es": {"percent": "porcentaje", "mean": "promedio", "count": "conteo", "per_1000": "por 1,000",
+UNITS = {"es": {"percent": "porcentaje", "mean": "promedio", "count": "conteo", "per_1000": "por 1\u00a0000",
                 "index": "índice 0-1"},
          "en": {"percent": "percent", "mean": "mean", "count": "count", "per_1000": "per 1,000",
                 "index": "index 0-1"}}

@@ -14,6 +14,9 @@ from typing import Any
 import duckdb
 
 from cbms.config import Manifest, load_manifest
+from cbms.errors import Lang
+from cbms.maps import MapReport, export_map_inputs
+from cbms.published import read_published
 
 # indicator_id, ord, name_es, name_en, value_unit, sensitive, map
 CATALOGUE = [
@@ -106,3 +109,12 @@ def manifest_for(tmp: Path, boundaries: dict[str, Path] | None = None) -> Manife
     geography.write_text(GEOGRAPHY, encoding="utf-8")
     return dataclasses.replace(load_manifest(), geography=geography, boundaries=boundaries or {},
                                code_property="code", min_cell=5, min_cell_sensitive=10)
+
+
+def export(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang = "es",
+           boundaries: dict[str, Path] | None = None, code_property: str | None = None) -> MapReport:
+    """What `cbms map` does: the published mart (boundaries read there), then the map export; the report carries
+    the boundaries' problems first, as the command prints them."""
+    published = read_published(con, manifest, boundaries=boundaries, code_property=code_property)
+    report = export_map_inputs(published, out, lang)
+    return dataclasses.replace(report, problems=(*published.problems, *report.problems))
