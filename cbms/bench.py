@@ -75,7 +75,8 @@ def _measure(size: int, formats: tuple[str, ...], work: Path, previous: dict[str
     chain = [("validate", ["validate", "--db", str(db), "--out", str(out)]),
              ("indicators", ["indicators", "--db", str(db), "--out", str(out)]),
              ("report xlsx+pdf", ["report", "--db", str(db), "--out", str(out)]),
-             ("maps", ["map", "--db", str(db), "--out", str(out)])]
+             ("maps", ["map", "--db", str(db), "--out", str(out)]),
+             ("disclosure audit", ["audit-disclosure", str(out)])]
     for stage, args in chain:
         note(stage, *_run(args))
     total = sum(f.seconds for f in figures if f.stage in ("ingest odk-csv", *(s for s, _ in chain)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -235,19 +236,21 @@ def validate(
 ) -> None:
     """Valida los datos cargados: tablas limpias, problemas y cuarentena. / Validate the loaded data."""
     from cbms.errors import DB_003, VAL_900
+    from cbms.folders import ANALYSIS, SUPERVISION, Folders
     from cbms.store import connect
     from cbms.validate import validate_tables
-    from cbms.validate.outputs import ensure_out, write_issues_parquet
+    from cbms.validate.outputs import write_issues_parquet
     from cbms.validate.supervisors import supervisor_workbook
 
     spec = _load_form(form)
-    ensure_out(out)
+    folders = Folders(out).make(ANALYSIS, SUPERVISION)
     if not db.exists():
         raise CbmsError(DB_003, path=db)
     con = connect(db)
     try:
         accounting = validate_tables(con, spec, db_path=str(db))
-        written = [write_issues_parquet(con, out), supervisor_workbook(con, out, state.lang, spec)]
+        written = [write_issues_parquet(con, folders.analysis),
+                   supervisor_workbook(con, folders.supervision, state.lang, spec)]
     finally:
         con.close()
     a = accounting
@@ -287,20 +290,20 @@ def indicators(
         return
     from cbms.config import load_manifest
     from cbms.errors import DB_003
+    from cbms.folders import ANALYSIS, Folders
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
     from cbms.store import connect
-    from cbms.validate.outputs import ensure_out
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
     catalogue = load_catalogue(_load_form(spec_manifest.form))
     database = db or spec_manifest.db
-    ensure_out(out)
+    folders = Folders(out).make(ANALYSIS)
     if not database.exists():
         raise CbmsError(DB_003, path=database)
     con = connect(database)
     try:
         report = compute_indicators(con, catalogue, spec_manifest)
-        files = write_indicator_files(con, out)
+        files = write_indicator_files(con, folders.analysis)
     finally:
         con.close()
     console.success(_say(
@@ -361,7 +364,9 @@ def report_command(
     """Libro Excel y perfiles PDF del distrito y sus sectores. / Excel workbook and PDF profiles."""
     from cbms.config import load_manifest
     from cbms.errors import DB_003
+    from cbms.folders import PUBLISHED, Folders
     from cbms.published import read_published
+    from cbms.published.table import write_published_table
     from cbms.report import write_profiles, write_workbook
     from cbms.store import connect
 
@@ -377,10 +382,12 @@ def report_command(
     finally:
         con.close()
     problems: list[str] = [p.message(state.lang) for p in published.problems]
+    folder = Folders(out).make(PUBLISHED).published
+    files.append(write_published_table(published, folder))
     if "xlsx" in wanted:
-        files.append(write_workbook(published, out, state.lang))
+        files.append(write_workbook(published, folder, state.lang))
     if "pdf" in wanted:
-        written = write_profiles(published, out, state.lang)
+        written = write_profiles(published, folder, state.lang)
         files += list(written)
         problems += [p.message(state.lang) for p in written.problems]
     for problem in problems:
@@ -403,6 +410,7 @@ def map_(
     """Insumos del mapa de pobreza y coropletas. / Poverty-map inputs and choropleths."""
     from cbms.config import load_manifest
     from cbms.errors import DB_003
+    from cbms.folders import PUBLISHED, Folders
     from cbms.maps import export_map_inputs
     from cbms.published import read_published
     from cbms.store import connect
@@ -417,11 +425,41 @@ def map_(
                                    code_property=code_property)
     finally:
         con.close()
-    report = export_map_inputs(published, out, state.lang)
+    report = export_map_inputs(published, Folders(out).make(PUBLISHED).published, state.lang)
     for problem in (*published.problems, *report.problems):
         console.warning(problem.message(state.lang))
     for path in report.files:
         console.info(f"  {path}")
+
+
+@app.command("audit-disclosure")
+def audit_disclosure_command(
+    out: Annotated[Path, typer.Argument(help=(
+        "Carpeta de una corrida (OUT) o su carpeta publicacion. / A run's folder (OUT) or its publicacion folder."),
+        show_default=False)],
+) -> None:
+    """Intenta recuperar las celdas protegidas a partir de lo publicado. / Try to recover protected cells from what
+    is published."""
+    from cbms.disclosure.audit import audit_disclosure
+    from cbms.folders import Folders
+
+    folder = out if (out / "indicadores_publicados.csv").is_file() else Folders(out).published
+    audit = audit_disclosure(folder)
+    console.table(_say(f"Auditoría de divulgación: {folder}", f"Disclosure audit: {folder}"),
+                  [_say("qué", "what"), _say("cuántas", "how many")], [
+        [_say("celdas publicadas", "published cells"), audit.cells],
+        [_say("celdas protegidas", "protected cells"), audit.protected],
+        [_say("recuperadas por las relaciones entre celdas", "recovered through the relations among cells"),
+         len(audit.recovered)],
+        [_say("impresas en otro archivo publicado", "printed in another published file"), len(audit.printed)],
+        [_say("en cero porque su total es cero (no se cuenta)", "at zero because their total is zero (not counted)"),
+         audit.zeros]])
+    for cell in audit.recovered[:20]:
+        console.warning(f"{cell[0]} {' '.join(str(k) for k in cell[1] if k)}")
+    for name, cell in audit.printed[:20]:
+        console.warning(f"{name}: {cell[0]} {' '.join(str(k) for k in cell[1] if k)}")
+    audit.check()
+    console.success(_say("Ninguna celda protegida se puede recuperar.", "No protected cell can be recovered."))
 
 
 @app.command("run")
@@ -441,7 +479,7 @@ def run_command(
 ) -> None:
     """Todo el proceso: cargar, validar, calcular, reportar, mapear. / The whole chain, end to end."""
     from cbms.config import load_manifest
-    from cbms.outfolder import output_folder
+    from cbms.folders import output_folder
     from cbms.run import run_all
     from cbms.usage import UsageError
 
@@ -451,14 +489,16 @@ def run_command(
             "de demostración.",
             "Nothing to load: name one or more exports (cbms run EXPORT...) or use --demo for the demo census."))
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
-    with output_folder(out):
+    with output_folder(out) as folders, tempfile.TemporaryDirectory(prefix="cbms-demo-") as scratch:
         if demo:
             from cbms.demo import write_demo
 
-            generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=out / "demo_export",
+            # the generated census (names, phones) never enters OUT: it lives as long as the run, in a temporary
+            # folder; the same seed and size write it again byte for byte (cbms demo)
+            generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=Path(scratch),
                                    error_rate=error_rate)
             exports = [p for p in generated.files if p.suffix == ".zip"]
-        database = db or (out / "cbms.duckdb" if demo else spec_manifest.db)
+        database = db or (folders.supervision / "cbms.duckdb" if demo else spec_manifest.db)
         wanted = tuple(formats.split(",")) if formats else None
         with console.progress() as bar:
             tasks: dict[str, object] = {}
@@ -471,11 +511,13 @@ def run_command(
 
             report = run_all(exports or [], spec_manifest, out, database, state.lang, wanted, hook)
     _print_run(report, out, database)
+    if report.audit is not None:
+        report.audit.check()  # DIS_002: what is published gives a protected cell back; the run is not complete
 
 
 STAGES = {"ingest": ("carga", "ingest"), "validate": ("validación", "validation"),
-          "indicators": ("indicadores", "indicators"), "report": ("libro y perfiles", "workbook and profiles"),
-          "maps": ("mapas", "maps")}
+          "indicators": ("indicadores", "indicators"), "report": ("publicación", "publication"),
+          "maps": ("mapas", "maps"), "disclosure": ("auditoría de divulgación", "disclosure audit")}
 
 
 def _stage(name: str) -> str:
@@ -497,7 +539,12 @@ def _print_run(report: object, out: Path, database: Path) -> None:
                  [_say("problemas: errores / avisos", "issues: errors / warnings"), f"{a.errors} / {a.warnings}"]]
     if ind is not None:
         rows += [[_say("indicadores calculados", "indicators computed"), ind.indicators],
-                 [_say("celdas / bajo el umbral", "cells / below the threshold"), f"{ind.rows} / {ind.suppressed}"]]
+                 [_say("celdas / bajo el umbral", "cells / below the threshold"), f"{ind.rows} / {ind.suppressed}"],
+                 [_say("celdas ocultas además, para protegerlas", "cells hidden besides, to protect them"),
+                  report.protected[1]]]
+    if report.audit is not None:
+        rows.append([_say("celdas protegidas recuperables de lo publicado", "protected cells recoverable from "
+                          "what is published"), len(report.audit.recovered) + len(report.audit.printed)])
     rows += [[_say(f"segundos: {_stage(stage)}", f"seconds: {_stage(stage)}"), f"{seconds:.1f}"]
              for stage, seconds in report.seconds.items()]
     console.table(_say("Resumen de la corrida", "Run summary"), [_say("qué", "what"), _say("cuánto", "how much")],

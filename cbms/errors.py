@@ -595,6 +595,20 @@ REP_010 = Detail(
     "The manifest gives no sector boundaries (geography.sectors): the profiles come without a map.",
 )
 
+# --- disclosure control: what is published gives no protected cell back ----------------------------------
+DIS_001 = Detail(
+    "DIS_001",
+    "'{path}' no tiene '{file}': no es la carpeta de publicación de una corrida (OUT/publicacion).",
+    "'{path}' holds no '{file}': it is not a run's publication folder (OUT/publicacion).",
+)
+DIS_002 = Detail(
+    "DIS_002",
+    "La auditoría de divulgación recupera {count} celda(s) protegida(s) a partir de lo publicado en '{path}': la "
+    "corrida no está completa y esa carpeta no debe difundirse. Vea 'cbms audit-disclosure {path}'.",
+    "The disclosure audit recovers {count} protected cell(s) from what is published in '{path}': the run is not "
+    "complete and that folder must not be released. See 'cbms audit-disclosure {path}'.",
+)
+
 # --- pulling from a live server (ODK Central with pyodk, KoBoToolbox API v2) ------------------------
 PULL_001 = Detail(
     "PULL_001",

@@ -18,6 +18,7 @@ from cbms.validate import Accounting
 if TYPE_CHECKING:
     import duckdb
 
+    from cbms.disclosure.audit import Audit
     from cbms.form.spec import FormSpec
     from cbms.published import Published
 
@@ -35,6 +36,8 @@ class RunReport:
     problems: list[str] = field(default_factory=list)  # outputs that could not be written, in the run's language
     seconds: dict[str, float] = field(default_factory=dict)
     run_id: int | None = None
+    protected: tuple[int, int] = (0, 0)  # cells hidden as too small, and hidden to protect them
+    audit: Audit | None = None
 
 
 @contextmanager
@@ -50,19 +53,24 @@ def _stage(report: RunReport, name: str, hook: StageHook | None) -> Iterator[Non
 
 def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: Lang = "es",
             formats: tuple[str, ...] | None = None, hook: StageHook | None = None) -> RunReport:
-    """Every stage on the exports, leaving every output of OUTPUTS.md in `out`."""
+    """Every stage on the exports, leaving every output of OUTPUTS.md in `out`'s three folders, then the disclosure
+    audit of what is published: `report.audit.check()` raises DIS_002 when it worked a protected cell back (the
+    run is then not complete)."""
+    from cbms.disclosure.audit import audit_disclosure
+    from cbms.folders import Folders
     from cbms.form import read_form
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
     from cbms.ingest import read_exports
     from cbms.published import read_published
+    from cbms.published.table import write_published_table
     from cbms.store import connect, write_tables
     from cbms.store.runs import record_run
     from cbms.validate import load_rules, validate_tables
-    from cbms.validate.outputs import ensure_out, write_issues_parquet
+    from cbms.validate.outputs import write_issues_parquet
 
     report = RunReport()
     formats = formats or manifest.formats
-    ensure_out(out)
+    folders = Folders(out).make()
     form = read_form(manifest.form)
     catalogue = load_catalogue(form)  # the declarations are checked before any data is touched
     rules = load_rules(form)
@@ -74,24 +82,27 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
             report.loads = [write_tables(con, export, form, db) for export in loaded]
         with _stage(report, "validate", hook):
             report.accounting = validate_tables(con, form, rules, str(db))
-            report.files.append(write_issues_parquet(con, out))
-            report.files += _validation_workbook(con, out, lang, form)
+            report.files.append(write_issues_parquet(con, folders.analysis))
+            report.files += _validation_workbook(con, folders.supervision, lang, form)
         with _stage(report, "indicators", hook):
             report.indicators = compute_indicators(con, catalogue, manifest)
-            report.files += list(write_indicator_files(con, out))
+            report.files += list(write_indicator_files(con, folders.analysis))
             folder = catalogue.folder
             report.run_id = record_run(con, manifest.path, sorted((folder / "indicators").glob("*.yaml"))
                                        + sorted((folder / "units").glob("*"))).run_id
-        if {"xlsx", "pdf", "maps"} & set(formats):
-            with _stage(report, "report", hook):
-                published = read_published(con, manifest)
-                report.problems += [p.message(lang) for p in published.problems]
-                _reports(published, out, lang, formats, report)
-            if "maps" in formats:
-                with _stage(report, "maps", hook):
-                    _maps(published, out, lang, report)
+        with _stage(report, "report", hook):
+            published = read_published(con, manifest)
+            report.problems += [p.message(lang) for p in published.problems]
+            report.protected = published.protected_counts
+            report.files.append(write_published_table(published, folders.published))
+            _reports(published, folders.published, lang, formats, report)
+        if "maps" in formats:
+            with _stage(report, "maps", hook):
+                _maps(published, folders.published, lang, report)
     finally:
         con.close()
+    with _stage(report, "disclosure", hook):
+        report.audit = audit_disclosure(folders.published)
     return report
 
 

@@ -1,6 +1,6 @@
-"""The published mart: the catalogue, every cell an output may show with suppression applied here and only here, the
-areas with their names, parents and boundaries, and where the numbers come from. Every output reads this object,
-never the database."""
+"""The published mart: the catalogue, every cell an output may show with suppression applied here and only here
+(small cells and the cells that would give them away), the areas with their names, parents and boundaries, and
+where the numbers come from. Every output reads this object, never the database."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import duckdb
 
 from cbms import __version__
 from cbms.config import Manifest
+from cbms.disclosure import Key, Protection, protect
 from cbms.errors import MAP_005, MAP_019, REP_003, CbmsError, Lang
 from cbms.indicators.catalogue import Indicator
 from cbms.published.boundaries import Boundaries, read_boundaries
@@ -93,10 +94,18 @@ class Published:
     provenance: Provenance
     problems: tuple[Problem, ...] = ()
     geography: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # the manifest's table
+    levels: Mapping[CellKey, str] = field(default_factory=dict)  # every cell's area level, in the mart's order
+    protection: Mapping[str, Protection] = field(default_factory=dict)  # indicator -> its hidden cells
     _areas: dict[str, Area] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._areas.update({a.code: a for a in (self.district, *self.sectors, *self.grupos)})
+
+    @property
+    def protected_counts(self) -> tuple[int, int]:
+        """How many cells are hidden as too small (primary), and how many to protect them (secondary)."""
+        return (sum(len(p.primary) for p in self.protection.values()),
+                sum(len(p.secondary) for p in self.protection.values()))
 
     def cell(self, indicator_id: str, area: str, sex: str | None = None, head_sex: str | None = None,
              age_group: str | None = None) -> Cell | None:
@@ -166,25 +175,44 @@ def _number(value: object) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
 
 
-def _cells(con: duckdb.DuckDBPyConnection, indicators: tuple[Indicator, ...], manifest: Manifest,
-           ) -> tuple[dict[CellKey, Cell], dict[str, set[str]]]:
-    """Every cell, with the publication rule applied once: the mart's flag, or n under the manifest's threshold
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A mart row as read, before the publication rule."""
+
+    key: CellKey
+    level: str
+    value: float | None
+    n: int | None
+    numerator: float | None
+    denominator: float | None
+    n_missing: int | None
+    small: bool  # the mart's flag, or n under the manifest's threshold
+
+
+def _rows(con: duckdb.DuckDBPyConnection, indicators: tuple[Indicator, ...], manifest: Manifest) -> list[_Row]:
+    """Every mart row in the mart's order; small where the mart flags it or n is under the manifest's threshold
     (the current round's rule even on a mart computed under another)."""
     thresholds = {i.id: manifest.min_cell_sensitive if i.sensitive else manifest.min_cell for i in indicators}
     rows = con.execute(
         "SELECT indicator_id, area_level, area_code, sex, head_sex, age_group, value, n, numerator, denominator, "
         "n_missing, suppressed FROM mart.indicator_values").fetchall()
-    cells: dict[CellKey, Cell] = {}
-    codes: dict[str, set[str]] = {level: set() for level in LEVELS}
-    for ind, level, code, sex, head_sex, age, value, n, numerator, denominator, missing, flag in rows:
-        hidden = bool(flag) or (n is not None and n < thresholds.get(ind, manifest.min_cell))
-        cells[(ind, str(code), sex, head_sex, age)] = (
-            Cell(None, None, None, None, None, True) if hidden else
-            Cell(_number(value), None if n is None else int(n), _number(numerator), _number(denominator),
-                 None if missing is None else int(missing), False))
-        if level in codes:
-            codes[level].add(str(code))
-    return cells, codes
+    return [_Row((ind, str(code), sex, head_sex, age), str(level), _number(value), None if n is None else int(n),
+                 _number(numerator), _number(denominator), None if missing is None else int(missing),
+                 bool(flag) or (n is not None and n < thresholds.get(ind, manifest.min_cell)))
+            for ind, level, code, sex, head_sex, age, value, n, numerator, denominator, missing, flag in rows]
+
+
+def _protected(rows: list[_Row], parents: Mapping[str, str]) -> dict[str, Protection]:
+    """The publication rule, applied here once for every output: the small cells, and the cells hidden so that no
+    small one can be worked back from the rest (cbms.disclosure)."""
+    sizes: dict[str, dict[Key, int]] = {}
+    small: dict[str, set[Key]] = {}
+    for row in rows:
+        ind, key = row.key[0], row.key[1:]
+        sizes.setdefault(ind, {})[key] = row.n or 0
+        if row.small:
+            small.setdefault(ind, set()).add(key)
+    return {ind: protect(cells, small.get(ind, set()), parents) for ind, cells in sizes.items()}
 
 
 def read_geography(path: Path | None) -> tuple[dict[tuple[str, str], tuple[str, str]], list[Problem]]:
@@ -260,11 +288,14 @@ def read_published(con: duckdb.DuckDBPyConnection, manifest: Manifest, settings:
     REP_003 when the database holds no computed indicators."""
     try:
         indicators, computed = _indicators(con)
-        cells, codes = _cells(con, indicators, manifest)
+        rows = _rows(con, indicators, manifest)
     except duckdb.CatalogException as exc:
         raise CbmsError(REP_003) from exc
-    if not cells:
+    if not rows:
         raise CbmsError(REP_003)
+    codes: dict[str, set[str]] = {level: set() for level in LEVELS}
+    for row in rows:
+        codes.setdefault(row.level, set()).add(row.key[1])
     geography, problems = read_geography(manifest.geography)
     district_code = min(codes["district"], default=manifest.ubigeo)
     files = dict(manifest.boundaries if boundaries is None else boundaries)
@@ -285,8 +316,16 @@ def read_published(con: duckdb.DuckDBPyConnection, manifest: Manifest, settings:
 
     district = Area("district", district_code,
                     manifest.district or geography.get(("district", district_code), ("", ""))[0] or district_code)
+    sectors = tuple(area("sector", c) for c in sorted(codes["sector"]))
+    grupos = tuple(area("grupo", c) for c in sorted(codes["grupo"]))
+    protection = _protected(rows, {a.code: a.parent for a in (*sectors, *grupos)})
+    cells: dict[CellKey, Cell] = {}
+    for row in rows:
+        hidden = row.key[1:] in protection[row.key[0]].hidden
+        cells[row.key] = Cell(None, None, None, None, None, True) if hidden else Cell(
+            row.value, row.n, row.numerator, row.denominator, row.n_missing, False)
     return Published(
         manifest=manifest, settings=settings or load_settings(), indicators=indicators, computed=computed,
-        cells=cells, district=district, sectors=tuple(area("sector", c) for c in sorted(codes["sector"])),
-        grupos=tuple(area("grupo", c) for c in sorted(codes["grupo"])), boundaries=read,
-        provenance=_provenance(con), problems=tuple(problems), geography=geography)
+        cells=cells, district=district, sectors=sectors, grupos=grupos, boundaries=read,
+        provenance=_provenance(con), problems=tuple(problems), geography=geography,
+        levels={row.key: row.level for row in rows}, protection=protection)

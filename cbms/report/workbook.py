@@ -271,6 +271,11 @@ def _metadata(ws: Worksheet, mart: Published, settings: Settings, manifest: Mani
     r = block(3, word("poverty_lines", lang), pairs)
     r = block(r, word("suppression", lang), [(word("min_cell", lang), manifest.min_cell),
                                              (word("min_cell_sensitive", lang), manifest.min_cell_sensitive)])
+    primary, secondary = mart.protected_counts
+    r = block(r, word("disclosure", lang), [(word("primary_cells", lang), primary),
+                                            (word("secondary_cells", lang), secondary),
+                                            (word("x_means_label", lang), word("x_means", lang)),
+                                            (word("implied_label", lang), word("implied", lang))])
     prov = mart.provenance
     form = ", ".join(v for v in (prov.form_id, prov.form_version) if v)
     facts: list[tuple[str, object]] = [(word("cbms_version", lang), prov.cbms_version), (word("form", lang), form)]

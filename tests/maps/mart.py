@@ -34,7 +34,7 @@ VALUES = [
     ("POV_01", "sector", "S01", None, "female", 98.0, 20, False),
     ("POV_01", "sector", "S02", None, None, 33.3, 3, True),  # suppressed by the mart
     ("POV_01", "sector", "S03", None, None, 0.0, 50, False),  # a true zero
-    ("POV_01", "sector", "S04", None, None, 30.0, 47, False),  # data without a polygon
+    ("POV_01", "sector", "S04", None, None, 30.0, 30, False),  # data without a polygon (and the fewest cases)
     ("NUT_01", "district", "150142", None, None, 8.0, 50, False),
     ("NUT_01", "sector", "S01", None, None, 10.0, 20, False),
     ("NUT_01", "sector", "S02", None, None, 12.5, 8, False),  # n 8 < 10 (sensitive): flag wrong, still hidden

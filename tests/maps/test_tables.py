@@ -62,13 +62,15 @@ def test_suppressed_values_are_removed_and_flagged(sector_rows: dict[str, dict[s
 def test_true_zero_stays_zero(sector_rows: dict[str, dict[str, str]]) -> None:
     s03 = sector_rows["S03"]
     assert (s03["POV_01"], s03["POV_01_suppressed"]) == ("0", "false")
-    assert (s03["NUT_01"], s03["NUT_01_suppressed"]) == ("0", "false")
+    # NUT_01's true zero in S03 is hidden to protect S02 (the district minus S01 and S03 would give S02 away)
+    assert (s03["NUT_01"], s03["NUT_01_suppressed"]) == ("", "true")
     assert (s03["GEN_01_GAP"], s03["GEN_01_GAP_suppressed"]) == ("0", "false")  # 25.0 - 25.0
 
 
 def test_every_area_with_data_has_a_row_even_without_a_polygon(sector_rows: dict[str, dict[str, str]]) -> None:
     assert list(sector_rows) == ["S01", "S02", "S03", "S04"]
-    assert sector_rows["S04"]["POV_01"] == "30"
+    assert sector_rows["S04"]["POV_01_suppressed"] == "true"  # hidden to protect S02: the fewest cases of the rest
+    assert sector_rows["S04"]["POV_01"] == "" and sector_rows["S04"]["GEN_01"] == ""
     assert sector_rows["S04"]["NUT_01"] == ""  # no row in the mart: empty, and not suppressed
     assert sector_rows["S04"]["NUT_01_suppressed"] == "false"
 
@@ -89,7 +91,9 @@ def test_no_suppressed_value_is_published_anywhere(mart: duckdb.DuckDBPyConnecti
             if key.endswith("_suppressed") and flag in ("true", True):
                 flagged += 1
                 assert record[key.removesuffix("_suppressed")] in ("", None)
-    assert flagged == 3 * 2  # S02's POV_01, NUT_01 and gap, in the CSV and the GeoJSON
+    # S02's POV_01, NUT_01 and gap in the CSV and the GeoJSON; the cells hidden to protect them: S03's NUT_01 in
+    # both, S04's POV_01 in the CSV only (S04 has no polygon)
+    assert flagged == 3 * 2 + 2 + 1
     text = "".join(p.read_text(encoding="utf-8") for p in report.files if p.suffix in (".csv", ".geojson"))
     assert "33.3" not in text and "12.5" not in text  # S02's suppressed values
 

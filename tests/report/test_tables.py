@@ -21,12 +21,16 @@ def _pair(con: duckdb.DuckDBPyConnection, manifest: Manifest, indicator: str, ar
 
 def test_gap_is_women_minus_men_in_points_and_ratio_women_over_men(con, manifest) -> None:
     assert _pair(con, manifest, "POV_01", "150142") == Pair(30.0, 20.0, 10.0, 1.5, behind=2, score=10.0)
-    assert _pair(con, manifest, "POV_01", "S01") == Pair(22.0, 18.0, 4.0, 22.0 / 18.0, behind=1, score=4.0)
+    # insurance (higher is good): 70 vs 80, women 10 points behind
+    assert _pair(con, manifest, "HEA_01", "S01") == Pair(70.0, 80.0, -10.0, 70.0 / 80.0, behind=2, score=10.0)
 
 
 def test_a_suppressed_side_hides_the_gap_and_the_ratio(con, manifest) -> None:
-    # S02 women: n = 3 (the mart's flag); the value 66.67 must not reach any output, not even through the gap
-    assert _pair(con, manifest, "POV_01", "S02") == Pair(SUPPRESSED, 28.0, SUPPRESSED, SUPPRESSED)
+    # S02 women: n = 3 (the mart's flag); the value 66.67 must not reach any output, not even through the gap; S02's
+    # men are hidden too (S02's total minus them would give the women back), and so are S01's women and men (the
+    # district's women minus S01's would give S02's)
+    assert _pair(con, manifest, "POV_01", "S02") == Pair(SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED)
+    assert _pair(con, manifest, "POV_01", "S01") == Pair(SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED)
 
 
 def test_true_zero_stays_zero_and_a_ratio_over_zero_is_not_applicable(con, manifest) -> None:
@@ -61,7 +65,7 @@ def test_top_gaps_are_chosen_by_the_data(con, manifest) -> None:
     # district: hours 28 vs 10 = 180 % of men's value = 36 noticeable units; poverty 10 points = 10 units;
     # insurance left out (women ahead)
     assert [g.indicator.id for g in top_gaps(mart, SETTINGS, "150142", 5)] == ["GEN_01", "POV_01"]
-    assert [g.indicator.id for g in top_gaps(mart, SETTINGS, "S01", 5)] == ["HEA_01", "POV_01"]
+    assert [g.indicator.id for g in top_gaps(mart, SETTINGS, "S01", 5)] == ["HEA_01"]  # poverty's pair is hidden
     # S02: poverty's women are suppressed, so that gap cannot be chosen; household indicators never are
     assert [g.indicator.id for g in top_gaps(mart, SETTINGS, "S02", 5)] == ["HEA_01", "GEN_01"]
     assert [g.indicator.id for g in top_gaps(mart, SETTINGS, "S02", 1)] == ["HEA_01"]
@@ -73,8 +77,8 @@ def test_domain_rows_put_district_and_sectors_side_by_side(con, manifest) -> Non
     rows = domain_rows(mart, SETTINGS, "poverty", areas)
     assert [(r.indicator.id, r.kind) for r in rows] == [("POV_01", k) for k in ("total", "women", "men", "gap",
                                                                                   "ratio")]
-    assert rows[3].values == (10.0, 4.0, SUPPRESSED)
-    assert rows[3].behind == (2, 1, 0)
+    assert rows[3].values == (10.0, SUPPRESSED, SUPPRESSED)
+    assert rows[3].behind == (2, 0, 0)
     assert [a.name for a in areas] == ["Villa El Salvador", "Primer Sector", "Segundo Sector"]
 
 

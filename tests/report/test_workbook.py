@@ -42,11 +42,12 @@ def test_sheets_formats_and_layout(con, manifest, tmp_path: Path) -> None:
     total, gap, ratio = rows[("POV_01", "Total")], rows[("POV_01", "Brecha (M − H)")], rows[("POV_01", "Razón (M/H)")]
     assert [c.value for c in total[4:7]] == [25.0, 20.0, 27.5]
     assert total[4].number_format == "#,##0.0"
-    assert [c.value for c in gap[4:7]] == [10.0, 4.0, "x"]
+    assert [c.value for c in gap[4:7]] == [10.0, "x", "x"]  # S02's women are small; S01's pair protects them
     assert gap[4].number_format == "+#,##0.0;-#,##0.0;0.0"
     assert ratio[4].value == 1.5 and ratio[4].number_format == "0.00"
     assert gap[4].fill.start_color.rgb == "FF" + COLOURS["far_behind"]
-    assert gap[5].fill.start_color.rgb == "FF" + COLOURS["behind"]
+    housing = {r[3].value: r for r in book["Vivienda y servicios"].iter_rows(min_row=4) if r[0].value == "HOU_03"}
+    assert housing["Brecha (JF − JM)"][4].fill.start_color.rgb == "FF" + COLOURS["behind"]  # +3 points
     population = next(r for r in book["Demografía y género"].iter_rows(min_row=4) if r[0].value == "DEM_01")
     assert population[4].value == 1000 and population[4].number_format == "#,##0"
     footnotes = [r[0].value for r in ws.iter_rows(min_row=ws.max_row - 8) if isinstance(r[0].value, str)]
