@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import io
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from cbms.errors import CLI_002, CbmsError
+from cbms.errors import CLI_002, CbmsError, Said, os_reason
 
 
 def write_atomically(target: Path, write: Callable[[Path], object], private: bool = False) -> Path:
@@ -32,7 +33,7 @@ def write_atomically(target: Path, write: Callable[[Path], object], private: boo
         handle, name = tempfile.mkstemp(prefix=owned(prefix), suffix=".tmp", dir=target.parent)
         os.close(handle)
     except OSError as exc:
-        raise CbmsError(CLI_002, path=target.parent, reason=exc.strerror or str(exc)) from exc
+        raise CbmsError(CLI_002, path=target.parent, reason=os_reason(exc)) from exc
     tmp = Path(name)
     try:
         write(tmp)
@@ -40,7 +41,7 @@ def write_atomically(target: Path, write: Callable[[Path], object], private: boo
             tmp.chmod(0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as exc:
-        raise CbmsError(CLI_002, path=target.parent, reason=exc.strerror or str(exc)) from exc
+        raise CbmsError(CLI_002, path=target.parent, reason=os_reason(exc)) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return target
@@ -54,6 +55,15 @@ def save_workbook(target: Path, book: Any, private: bool = False) -> Path:
     return write_atomically(target, lambda tmp: tmp.write_bytes(buffer.getbuffer()), private)
 
 
+def _duckdb_reason(exc: duckdb.IOException) -> Said | str:
+    """The system's reason inside a DuckDB I/O error (its message carries `"errno":"28"`), in both languages;
+    DuckDB's own text when it names none."""
+    found = re.search(r'"errno"\s*:\s*"?(\d+)', str(exc))
+    if found:
+        return os_reason(OSError(int(found.group(1)), ""))
+    return " ".join(str(exc).split())
+
+
 def copy_query(con: duckdb.DuckDBPyConnection, select: str, target: Path, options: str) -> Path:
     """DuckDB's COPY of a query into `target` (e.g. options 'FORMAT parquet'), written atomically."""
 
@@ -62,7 +72,7 @@ def copy_query(con: duckdb.DuckDBPyConnection, select: str, target: Path, option
         try:
             con.execute(f"COPY ({select}) TO '{path}' ({options})")
         except duckdb.IOException as exc:  # the folder is full or cannot be written: like any other output
-            raise CbmsError(CLI_002, path=target.parent, reason=" ".join(str(exc).split())) from exc
+            raise CbmsError(CLI_002, path=target.parent, reason=_duckdb_reason(exc)) from exc
 
     return write_atomically(target, copy)
 

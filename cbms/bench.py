@@ -120,7 +120,8 @@ def _measure(size: int, formats: tuple[str, ...], work: Path) -> list[Figure]:
     chain = [("validate", ["validate", "--db", str(db), "--out", str(out)]),
              ("indicators", ["indicators", "--db", str(db), "--out", str(out)]),
              ("report xlsx+pdf", ["report", "--db", str(db), "--out", str(out)]),
-             ("maps", ["map", "--db", str(db), "--out", str(out)])]
+             ("maps", ["map", "--db", str(db), "--out", str(out)]),
+             ("disclosure audit", ["audit-disclosure", str(out)])]
     for stage, args in chain:
         note(stage, _cbms(args))
     whole = [f for f in figures if f.stage in ("ingest odk-csv", *(s for s, _ in chain))]

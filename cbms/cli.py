@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import tempfile
 import threading
 import warnings
 from dataclasses import dataclass
@@ -17,10 +18,8 @@ from cbms import __version__, console
 from cbms.errors import CLI_003, CbmsError, Lang
 from cbms.project import SHIPPED
 
-HELP = (
-    "cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB).\n\n"
-    "cbms: community-based household monitoring with a gender lens (CBMS-GRB)."
-)
+HELP = ("cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB). / "
+        "cbms: community-based household monitoring with a gender lens (CBMS-GRB).")
 
 
 @dataclass
@@ -315,10 +314,11 @@ def validate(
     """Valida los datos cargados: tablas limpias, problemas y cuarentena. / Validate the loaded data."""
     from cbms.config import load_manifest
     from cbms.errors import DB_003, VAL_900
+    from cbms.folders import ANALYSIS, SUPERVISION, Folders
     from cbms.store import open_database
     from cbms.store.db import check_versions, register_forms
     from cbms.validate import load_rules, validate_tables
-    from cbms.validate.outputs import ensure_out, write_issues_parquet
+    from cbms.validate.outputs import write_issues_parquet
     from cbms.validate.supervisors import supervisor_workbook
 
     round_ = load_manifest(manifest) if manifest else None
@@ -326,14 +326,15 @@ def validate(
     spec = _load_form(form or (round_.form if round_ else DEFAULT_FORM))
     versions = [(_load_form(p), str(p)) for p in (round_.form_versions if round_ else ())]
     check_versions(spec.form_id, versions)
-    ensure_out(out)
+    folders = Folders(out).make(ANALYSIS, SUPERVISION)
     if not db.exists():
         raise CbmsError(DB_003, path=db)
     with open_database(db, round_id) as con:
         register_forms(con, spec.form_id, versions)
         rules = load_rules(spec, round_.project.schemas) if round_ else None
         accounting = validate_tables(con, spec, rules, str(db), round_.period if round_ else None)
-        written = [write_issues_parquet(con, out), supervisor_workbook(con, out, state.lang)]
+        written = [write_issues_parquet(con, folders.analysis),
+                   supervisor_workbook(con, folders.supervision, state.lang, spec)]
     a = accounting
     console.table(_say("Cuentas: cada envío está en un lugar", "Accounting: every submission is somewhere"),
                   [_say("envíos", "submissions"), _say("cantidad", "count")], [
@@ -383,14 +384,14 @@ def indicators(
         return
     from cbms.config import load_manifest
     from cbms.errors import DB_003
+    from cbms.folders import ANALYSIS, Folders
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
     from cbms.store import open_database
-    from cbms.validate.outputs import ensure_out
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
     catalogue = load_catalogue(_load_form(spec_manifest.form), spec_manifest.project.pipelines)
     database = db or spec_manifest.db
-    ensure_out(out)
+    folders = Folders(out).make(ANALYSIS)
     if not database.exists():
         raise CbmsError(DB_003, path=database)
     with open_database(database, spec_manifest.round_id) as con:
@@ -401,7 +402,7 @@ def indicators(
             report = compute_indicators_spark(con, catalogue, spec_manifest, database.with_suffix(".spark"), master)
         else:
             report = compute_indicators(con, catalogue, spec_manifest)
-        files = write_indicator_files(con, out)
+        files = write_indicator_files(con, folders.analysis)
     console.success(_say(
         f"{report.indicators} indicadores, {report.rows} celdas ({report.suppressed} bajo el umbral de publicación)",
         f"{report.indicators} indicators, {report.rows} cells ({report.suppressed} below the publication threshold)"))
@@ -442,11 +443,14 @@ def indicators_docs(
 def indicators_list() -> None:
     """Lista el catálogo (id, nombre, unidad). / List the catalogue (id, name, unit)."""
     from cbms.indicators import load_catalogue
+    from cbms.published.settings import load_settings
 
-    catalogue = load_catalogue()
+    catalogue, settings, lang = load_catalogue(), load_settings(), state.lang
     console.table(_say("Catálogo de indicadores", "Indicator catalogue"),
-                  ["id", _say("nombre", "name"), _say("unidad", "unit"), _say("valor", "value")],
-                  [[i.id, i.name(state.lang), i.unit, i.value] for i in catalogue.indicators])
+                  ["id", _say("nombre", "name"), _say("se cuenta en", "counted in"), _say("unidad", "unit")],
+                  [[i.id, i.name(lang), settings.word(f"analysis_unit_{i.unit}", lang) if
+                    f"analysis_unit_{i.unit}" in settings.labels else i.unit, settings.unit(i.id, i.value, lang)]
+                   for i in catalogue.indicators])
 
 
 @app.command("report")
@@ -459,6 +463,9 @@ def report_command(
     """Libro Excel y perfiles PDF del distrito y sus sectores. / Excel workbook and PDF profiles."""
     from cbms.config import load_manifest
     from cbms.errors import DB_003
+    from cbms.folders import PUBLISHED, Folders
+    from cbms.published import read_published
+    from cbms.published.table import write_published_table
     from cbms.report import write_profiles, write_workbook
     from cbms.store import open_database
 
@@ -469,13 +476,18 @@ def report_command(
     wanted = {f.strip() for f in formats.split(",")}
     files: list[Path] = []
     with open_database(database, spec_manifest.round_id) as con:
-        if "xlsx" in wanted:
-            files.append(write_workbook(con, spec_manifest, out, state.lang))
-        if "pdf" in wanted:
-            written = write_profiles(con, spec_manifest, out, state.lang)
-            files += list(written)
-            for problem in written.problems:
-                console.warning(problem.message(state.lang))
+        published = read_published(con, spec_manifest)
+    problems: list[str] = [p.message(state.lang) for p in published.problems]
+    folder = Folders(out).make(PUBLISHED).published
+    files.append(write_published_table(published, folder))
+    if "xlsx" in wanted:
+        files.append(write_workbook(published, folder, state.lang))
+    if "pdf" in wanted:
+        written = write_profiles(published, folder, state.lang)
+        files += list(written)
+        problems += [p.message(state.lang) for p in written.problems]
+    for problem in problems:
+        console.warning(problem)
     for path in files:
         console.info(f"  {path}")
 
@@ -494,7 +506,9 @@ def map_(
     """Insumos del mapa de pobreza y coropletas. / Poverty-map inputs and choropleths."""
     from cbms.config import load_manifest
     from cbms.errors import DB_003
+    from cbms.folders import PUBLISHED, Folders
     from cbms.maps import export_map_inputs
+    from cbms.published import read_published
     from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
@@ -502,10 +516,10 @@ def map_(
     if not database.exists():
         raise CbmsError(DB_003, path=database)
     with open_database(database, spec_manifest.round_id) as con:
-        report = export_map_inputs(con, spec_manifest, out, state.lang,
-                                   boundaries={level: boundaries} if boundaries else None,
+        published = read_published(con, spec_manifest, boundaries={level: boundaries} if boundaries else None,
                                    code_property=code_property)
-    for problem in report.problems:
+    report = export_map_inputs(published, Folders(out).make(PUBLISHED).published, state.lang)
+    for problem in (*published.problems, *report.problems):
         console.warning(problem.message(state.lang))
     for path in report.files:
         console.info(f"  {path}")
@@ -522,9 +536,12 @@ def budget(
     Gender-responsive budgeting: the census's needs set against the round's budget."""
     if ctx.invoked_subcommand is not None:
         return
-    from cbms.budget import check_budget, run_budget
+    from cbms.budget import BudgetRun, check_budget
+    from cbms.budget.outputs import write_budget_files
+    from cbms.budget.stage import budget_tables
     from cbms.config import load_manifest
     from cbms.errors import DB_003
+    from cbms.folders import ANALYSIS, Folders
     from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
@@ -533,7 +550,8 @@ def budget(
     if not database.exists():
         raise CbmsError(DB_003, path=database)
     with open_database(database, spec_manifest.round_id) as con:
-        result = run_budget(con, spec_manifest, out, inputs)
+        tables = budget_tables(con, spec_manifest, inputs)  # refused (BUD_032, BUD_033) before any folder is made
+    result = BudgetRun(tables, write_budget_files(tables, Folders(out).make(ANALYSIS).analysis))
     _print_budget(result, inputs)
 
 
@@ -569,25 +587,25 @@ def _print_budget(result: object, inputs: object) -> None:
 def coverage(
     db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
     out: Annotated[Path, typer.Option("--out", help=(
-        "Carpeta de los analistas. / The analysts' folder."))] = Path("out"),
+        "Carpeta de salida (escribe en su analisis/). / Output folder (writes into its analisis/)."))] = Path("out"),
     manifest: ManifestOpt = None,
 ) -> None:
     """Cobertura de programas sociales: filtración y subcobertura. / Programme coverage: leakage and under-coverage."""
     from cbms.config import load_manifest
     from cbms.errors import DB_003
+    from cbms.folders import ANALYSIS, Folders
     from cbms.store import open_database
     from cbms.targeting import compute_coverage, load_targeting, write_coverage_files
-    from cbms.validate.outputs import ensure_out
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
-    targeting = load_targeting(_load_form(spec_manifest.form))
+    targeting = load_targeting(_load_form(spec_manifest.form), spec_manifest.project.pipelines)
     database = db or spec_manifest.db
-    ensure_out(out)
     if not database.exists():
         raise CbmsError(DB_003, path=database)
+    folder = Folders(out).make(ANALYSIS).analysis
     with open_database(database, spec_manifest.round_id) as con:
         report = compute_coverage(con, targeting, spec_manifest)
-        files = write_coverage_files(con, out)
+        files = write_coverage_files(con, folder)
     console.table(_say("Cobertura en el distrito", "Coverage in the district"),
                   [_say("programa", "programme"), _say("elegibles", "eligible"), _say("usuarios", "beneficiaries"),
                    _say("filtración %", "leakage %"), _say("subcobertura %", "under-coverage %")],
@@ -673,6 +691,36 @@ def _print_lists(records: list[object], database: Path) -> None:
                           f"    file: {r.file} (sha256 {r.file_sha256})"))
 
 
+@app.command("audit-disclosure")
+def audit_disclosure_command(
+    out: Annotated[Path, typer.Argument(help=(
+        "Carpeta de una corrida (OUT) o su carpeta publicacion. / A run's folder (OUT) or its publicacion folder."),
+        show_default=False)],
+) -> None:
+    """Intenta recuperar las celdas protegidas a partir de lo publicado. / Try to recover protected cells from what
+    is published."""
+    from cbms.disclosure.audit import audit_disclosure
+    from cbms.folders import Folders
+
+    folder = out if (out / "indicadores_publicados.csv").is_file() else Folders(out).published
+    audit = audit_disclosure(folder)
+    console.table(_say(f"Auditoría de divulgación: {folder}", f"Disclosure audit: {folder}"),
+                  [_say("qué", "what"), _say("cuántas", "how many")], [
+        [_say("celdas publicadas", "published cells"), audit.cells],
+        [_say("celdas protegidas", "protected cells"), audit.protected],
+        [_say("recuperadas por las relaciones entre celdas", "recovered through the relations among cells"),
+         len(audit.recovered)],
+        [_say("impresas en otro archivo publicado", "printed in another published file"), len(audit.printed)],
+        [_say("en cero porque su total es cero (no se cuenta)", "at zero because their total is zero (not counted)"),
+         audit.zeros]])
+    for cell in audit.recovered[:20]:
+        console.warning(f"{cell[0]} {' '.join(str(k) for k in cell[1] if k)}")
+    for name, cell in audit.printed[:20]:
+        console.warning(f"{name}: {cell[0]} {' '.join(str(k) for k in cell[1] if k)}")
+    audit.check()
+    console.success(_say("Ninguna celda protegida se puede recuperar.", "No protected cell can be recovered."))
+
+
 @app.command("run")
 def run_command(
     exports: Annotated[list[Path] | None, typer.Argument(help=(
@@ -690,33 +738,52 @@ def run_command(
 ) -> None:
     """Todo el proceso: cargar, validar, calcular, reportar, mapear. / The whole chain, end to end."""
     from cbms.config import load_manifest
-    from cbms.errors import ING_001
+    from cbms.folders import output_folder
     from cbms.run import run_all
-    from cbms.validate.outputs import ensure_out
+    from cbms.usage import UsageError
 
+    if not exports and not demo:
+        raise UsageError(_say(
+            "Falta qué cargar: indique una o más exportaciones (cbms run EXPORTACIÓN...) o use --demo para el censo "
+            "de demostración.",
+            "Nothing to load: name one or more exports (cbms run EXPORT...) or use --demo for the demo census."))
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
-    ensure_out(out)
-    if demo:
-        from cbms.demo import write_demo
+    with output_folder(out) as folders, tempfile.TemporaryDirectory(prefix="cbms-demo-") as scratch:
+        if demo:
+            from cbms.demo import write_demo
 
-        generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=out / "demo_export",
-                               error_rate=error_rate)
-        exports = [p for p in generated.files if p.suffix == ".zip"]
-    if not exports:
-        raise CbmsError(ING_001, path="-")
-    database = db or (out / "cbms.duckdb" if demo else spec_manifest.db)
-    wanted = tuple(formats.split(",")) if formats else None
-    with console.progress() as bar:
-        tasks: dict[str, object] = {}
+            # the generated census (names, phones) never enters OUT: it lives as long as the run, in a temporary
+            # folder; the same seed and size write it again byte for byte (cbms demo)
+            generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=Path(scratch),
+                                   error_rate=error_rate)
+            exports = [p for p in generated.files if p.suffix == ".zip"]
+        database = db or (folders.supervision / "cbms.duckdb" if demo else spec_manifest.db)
+        wanted = tuple(formats.split(",")) if formats else None
+        with console.progress() as bar:
+            tasks: dict[str, object] = {}
 
-        def hook(event: str, stage: str) -> None:
-            if event == "start":
-                tasks[stage] = bar.add_task(stage, total=1)
-            else:
-                bar.update(tasks[stage], completed=1)  # type: ignore[arg-type]
+            def hook(event: str, stage: str) -> None:
+                if event == "start":
+                    tasks[stage] = bar.add_task(_stage(stage), total=1)
+                else:
+                    bar.update(tasks[stage], completed=1)  # type: ignore[arg-type]
 
-        report = run_all(exports, spec_manifest, out, database, state.lang, wanted, hook)
+            report = run_all(exports or [], spec_manifest, out, database, state.lang, wanted, hook)
     _print_run(report, out, database)
+    if report.audit is not None:
+        report.audit.check()  # DIS_002: what is published gives a protected cell back; the run is not complete
+
+
+STAGES = {"ingest": ("carga", "ingest"), "validate": ("validación", "validation"),
+          "indicators": ("indicadores", "indicators"), "coverage": ("cobertura de programas", "programme coverage"),
+          "budget": ("presupuesto", "budget"), "report": ("publicación", "publication"),
+          "maps": ("mapas", "maps"), "disclosure": ("auditoría de divulgación", "disclosure audit")}
+
+
+def _stage(name: str) -> str:
+    """A stage of the run as the user reads it."""
+    es, en = STAGES.get(name, (name, name))
+    return _say(es, en)
 
 
 def _print_run(report: object, out: Path, database: Path) -> None:
@@ -732,12 +799,17 @@ def _print_run(report: object, out: Path, database: Path) -> None:
                  [_say("problemas: errores / avisos", "issues: errors / warnings"), f"{a.errors} / {a.warnings}"]]
     if ind is not None:
         rows += [[_say("indicadores calculados", "indicators computed"), ind.indicators],
-                 [_say("celdas / bajo el umbral", "cells / below the threshold"), f"{ind.rows} / {ind.suppressed}"]]
+                 [_say("celdas / bajo el umbral", "cells / below the threshold"), f"{ind.rows} / {ind.suppressed}"],
+                 [_say("celdas ocultas además, para protegerlas", "cells hidden besides, to protect them"),
+                  report.protected[1]]]
     if report.coverage is not None:
         cov = report.coverage
         rows += [[_say("cobertura: programas / celdas / bajo el umbral", "coverage: programmes / cells / below the "
                        "threshold"), f"{cov.programmes} / {cov.rows} / {cov.suppressed}"]]
-    rows += [[_say(f"segundos: {stage}", f"seconds: {stage}"), f"{seconds:.1f}"]
+    if report.audit is not None:
+        rows.append([_say("celdas protegidas recuperables de lo publicado", "protected cells recoverable from "
+                          "what is published"), len(report.audit.recovered) + len(report.audit.printed)])
+    rows += [[_say(f"segundos: {_stage(stage)}", f"seconds: {_stage(stage)}"), f"{seconds:.1f}"]
              for stage, seconds in report.seconds.items()]
     console.table(_say("Resumen de la corrida", "Run summary"), [_say("qué", "what"), _say("cuánto", "how much")],
                   rows)
@@ -775,15 +847,19 @@ def _stopped(signum: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI: a CbmsError becomes one line in the chosen language and exit 1 (`--debug` re-raises); Ctrl-C
-    or SIGTERM undo what was half done and end with 128 + the signal's number."""
-    state.lang, state.debug = "es", False
+    """Run the CLI in the user's language: a CbmsError becomes one line and exit 1 (`--debug` re-raises); a usage
+    error its usage line, a hint and the error, exit 2; Ctrl-C or SIGTERM undo what was half done and end with
+    128 + the signal's number. Help texts are written "Spanish. / English.": the user reads one half."""
+    from cbms import usage
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    state.lang, state.debug = usage.language(args), False
+    command = usage.localized(app, state.lang)
     _signals.clear()
     main_thread = threading.current_thread() is threading.main_thread()  # only it may set signal handlers
     handlers = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
     try:
-        # standalone mode: typer prints usage errors itself and ends with SystemExit (2 for usage)
-        app(args=argv, prog_name="cbms")
+        result = command.main(args=args, prog_name="cbms", standalone_mode=False)
     except _Stopped as stopped:
         return _stopped(stopped.signum)
     except CbmsError as exc:
@@ -795,8 +871,18 @@ def main(argv: list[str] | None = None) -> int:
             console.error(problem.message(state.lang))
         console.error(exc.message(state.lang))
         return 1
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except usage.ClickException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a group called alone: typer printed its help
+            return 2
+        for line in usage.lines(exc, state.lang):
+            if line is not None:
+                console.plain(line, stderr=True)
+        return int(getattr(exc, "exit_code", 1))
+    except typer.Abort:
+        if _signals:
+            return _stopped(_signals[0])
+        console.error(usage.word("aborted", state.lang))
+        return 1
     except BaseException:
         # a signal that arrives inside a DuckDB query interrupts it, and DuckDB raises its own error in place of
         # ours ("Query interrupted"): after a stop signal, whatever ends the program is that stop
@@ -806,7 +892,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def run() -> None:

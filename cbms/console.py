@@ -33,6 +33,11 @@ def info(message: str) -> None:
     out.print(escape(message), soft_wrap=True)
 
 
+def plain(message: str, stderr: bool = False) -> None:
+    """Text as it is (a usage line, a help page), on stdout or stderr."""
+    (err if stderr else out).print(escape(message), soft_wrap=True)
+
+
 def table(title: str, headers: Iterable[str], rows: Iterable[Iterable[object]]) -> None:
     """A small summary table on stdout."""
     grid = Table(title=title, title_justify="left")

@@ -2,12 +2,48 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 Lang = Literal["es", "en"]
 LANGS: tuple[Lang, ...] = ("es", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A text a message carries (a reason) in both languages: the message shows the half in its own language."""
+
+    es: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def text(self, lang: Lang) -> str:
+        """The text in `lang`."""
+        return self.es if lang == "es" else self.en
+
+
+# The operating system says why a file or folder could not be used in English only (strerror).
+OS_REASONS: dict[int, tuple[str, str]] = {
+    errno.EACCES: ("permiso denegado", "permission denied"),
+    errno.EPERM: ("operación no permitida", "operation not permitted"),
+    errno.ENOENT: ("no existe", "does not exist"),
+    errno.ENOSPC: ("no queda espacio en el disco", "no space left on the disk"),
+    errno.EROFS: ("el disco es de solo lectura", "read-only file system"),
+    errno.ENOTDIR: ("una parte de la ruta no es una carpeta", "part of the path is not a folder"),
+    errno.EISDIR: ("es una carpeta", "it is a folder"),
+    errno.EEXIST: ("ya existe", "it already exists"),
+    errno.ENAMETOOLONG: ("el nombre es demasiado largo", "the name is too long"),
+}
+
+
+def os_reason(exc: OSError) -> Said:
+    """Why the system refused a file or folder, in both languages."""
+    es, en = OS_REASONS.get(exc.errno or 0, (f"error del sistema {exc.errno}", exc.strerror or type(exc).__name__))
+    return Said(es, en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +59,10 @@ class Detail:
         return f"[{self.code}] {self.text(lang, **context)}"
 
     def text(self, lang: Lang = "es", /, **context: object) -> str:
-        """The message in `lang`, without its code (for tables that carry the code in a column)."""
-        return (self.es if lang == "es" else self.en).format(**context)
+        """The message in `lang`, without its code (for tables that carry the code in a column); a Said field shows
+        its half in `lang`."""
+        fields = {k: v.text(lang) if isinstance(v, Said) else v for k, v in context.items()}
+        return (self.es if lang == "es" else self.en).format(**fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -667,11 +705,6 @@ IND_023 = Detail(
 )
 
 # --- poverty-map inputs (cbms map: wide tables, boundaries, choropleths) ---------------------------
-MAP_001 = Detail(
-    "MAP_001",
-    "La base no tiene indicadores calculados ({reason}): corra primero 'cbms indicators'.",
-    "The database holds no computed indicators ({reason}): run 'cbms indicators' first.",
-)
 MAP_002 = Detail(
     "MAP_002",
     "Ningún indicador del catálogo está marcado para los mapas (map: true en pipelines/indicators/).",
@@ -797,16 +830,6 @@ REP_005 = Detail(
     "El área '{area}' no tiene datos en los indicadores: no se escribió su perfil.",
     "Area '{area}' has no data in the indicators: its profile was not written.",
 )
-REP_006 = Detail(
-    "REP_006",
-    "No se encuentra el archivo de límites '{path}': los perfiles salen sin mapa.",
-    "Boundary file '{path}' not found: the profiles come without a map.",
-)
-REP_007 = Detail(
-    "REP_007",
-    "El archivo de límites '{path}' no es un GeoJSON de polígonos legible ({reason}): los perfiles salen sin mapa.",
-    "Boundary file '{path}' is not a readable GeoJSON of polygons ({reason}): the profiles come without a map.",
-)
 REP_008 = Detail(
     "REP_008",
     "El sector '{area}' no está en el archivo de límites '{path}' (propiedad '{property}'): su mapa no lo resalta.",
@@ -821,6 +844,20 @@ REP_010 = Detail(
     "REP_010",
     "El manifiesto no indica límites de sectores (geography.sectors): los perfiles salen sin mapa.",
     "The manifest gives no sector boundaries (geography.sectors): the profiles come without a map.",
+)
+
+# --- disclosure control: what is published gives no protected cell back ----------------------------------
+DIS_001 = Detail(
+    "DIS_001",
+    "'{path}' no tiene '{file}': no es la carpeta de publicación de una corrida (OUT/publicacion).",
+    "'{path}' holds no '{file}': it is not a run's publication folder (OUT/publicacion).",
+)
+DIS_002 = Detail(
+    "DIS_002",
+    "La auditoría de divulgación recupera {count} celda(s) protegida(s) a partir de lo publicado en '{path}': la "
+    "corrida no está completa y esa carpeta no debe difundirse. Vea 'cbms audit-disclosure {path}'.",
+    "The disclosure audit recovers {count} protected cell(s) from what is published in '{path}': the run is not "
+    "complete and that folder must not be released. See 'cbms audit-disclosure {path}'.",
 )
 
 # --- pulling from a live server (ODK Central with pyodk, KoBoToolbox API v2) ------------------------

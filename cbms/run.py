@@ -1,5 +1,5 @@
-"""run_all(): the stages in order — ingest, validate, indicators, coverage, budget, report, maps — with no logic
-of its own."""
+"""run_all(): the stages in order — ingest, validate, indicators, coverage, budget, report, maps, disclosure audit —
+with no logic of its own."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from cbms.budget import BudgetInputs, BudgetRun
 from cbms.config import Manifest
@@ -18,6 +17,13 @@ from cbms.indicators import Catalogue, ComputeReport
 from cbms.store import LoadReport
 from cbms.targeting import CoverageReport
 from cbms.validate import Accounting
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from cbms.disclosure.audit import Audit
+    from cbms.form.spec import FormSpec
+    from cbms.published import Published
 
 StageHook = Callable[[str, str], None]  # (event 'start' | 'done', stage name)
 
@@ -36,6 +42,8 @@ class RunReport:
     problems: list[str] = field(default_factory=list)  # outputs that could not be written, in the run's language
     seconds: dict[str, float] = field(default_factory=dict)
     run_id: int | None = None
+    protected: tuple[int, int] = (0, 0)  # cells hidden as too small, and hidden to protect them
+    audit: Audit | None = None
 
 
 @contextmanager
@@ -51,20 +59,26 @@ def _stage(report: RunReport, name: str, hook: StageHook | None) -> Iterator[Non
 
 def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: Lang = "es",
             formats: tuple[str, ...] | None = None, hook: StageHook | None = None) -> RunReport:
-    """Every stage on the exports, leaving every output of OUTPUTS.md in `out`."""
+    """Every stage on the exports, leaving every output of OUTPUTS.md in `out`'s three folders, then the disclosure
+    audit of what is published: `report.audit.check()` raises DIS_002 when it worked a protected cell back (the
+    run is then not complete)."""
+    from cbms.disclosure.audit import audit_disclosure
+    from cbms.folders import Folders
     from cbms.form import open_form
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
     from cbms.ingest import read_exports
+    from cbms.published import read_published
+    from cbms.published.table import write_published_table
     from cbms.store import open_database, write_tables
     from cbms.store.db import check_versions, register_forms
     from cbms.store.runs import record_round, record_run
     from cbms.targeting import compute_coverage, load_targeting, write_coverage_files
     from cbms.validate import load_rules, validate_tables
-    from cbms.validate.outputs import ensure_out, write_issues_parquet
+    from cbms.validate.outputs import write_issues_parquet
 
     report = RunReport()
     formats = formats or manifest.formats
-    ensure_out(out)
+    folders = Folders(out).make()
     form = open_form(manifest.form)
     versions = [(open_form(path), str(path)) for path in manifest.form_versions]
     check_versions(form.form_id, versions)
@@ -82,11 +96,11 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
             report.problems += [w.message(lang) for load in report.loads for w in load.warnings]
         with _stage(report, "validate", hook):
             report.accounting = validate_tables(con, form, rules, str(db), manifest.period)
-            report.files.append(write_issues_parquet(con, out))
-            report.files += _validation_workbook(con, out, lang)
+            report.files.append(write_issues_parquet(con, folders.analysis))
+            report.files += _validation_workbook(con, folders.supervision, lang, form)
         with _stage(report, "indicators", hook):
             report.indicators = compute_indicators(con, catalogue, manifest)
-            report.files += list(write_indicator_files(con, out))
+            report.files += list(write_indicator_files(con, folders.analysis))
             folder = catalogue.folder
             record_round(con, manifest)
             report.run_id = record_run(con, manifest.path, sorted((folder / "indicators").glob("*.yaml"))
@@ -94,17 +108,22 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
                                        + sorted((folder / "targeting").glob("*.yaml"))).run_id
         with _stage(report, "coverage", hook):
             report.coverage = compute_coverage(con, targeting, manifest, units_ready=True)
-            report.files += list(write_coverage_files(con, out))
+            report.files += list(write_coverage_files(con, folders.analysis))
         if report.budget_inputs is not None:
             with _stage(report, "budget", hook):
-                report.budget = _budget(con, manifest, out, report.budget_inputs)
+                report.budget = _budget(con, manifest, folders.analysis, report.budget_inputs)
                 report.files += list(report.budget.files)
-        if {"xlsx", "pdf"} & set(formats):
-            with _stage(report, "report", hook):
-                _reports(con, manifest, out, lang, formats, report)
+        with _stage(report, "report", hook):
+            published = read_published(con, manifest)
+            report.problems += [p.message(lang) for p in published.problems]
+            report.protected = published.protected_counts
+            report.files.append(write_published_table(published, folders.published))
+            _reports(published, folders.published, lang, formats, report)
         if "maps" in formats:
             with _stage(report, "maps", hook):
-                _maps(con, manifest, out, lang, report)
+                _maps(published, folders.published, lang, report)
+    with _stage(report, "disclosure", hook):
+        report.audit = audit_disclosure(folders.published)
     return report
 
 
@@ -120,27 +139,26 @@ def _budget(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, input
     return run_budget(con, manifest, out, inputs)
 
 
-def _validation_workbook(con: duckdb.DuckDBPyConnection, out: Path, lang: Lang) -> list[Path]:
+def _validation_workbook(con: duckdb.DuckDBPyConnection, out: Path, lang: Lang, form: FormSpec) -> list[Path]:
     from cbms.validate.supervisors import supervisor_workbook
 
-    return [supervisor_workbook(con, out, lang)]
+    return [supervisor_workbook(con, out, lang, form)]
 
 
-def _reports(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang, formats: tuple[str, ...],
-             report: RunReport) -> None:
+def _reports(published: Published, out: Path, lang: Lang, formats: tuple[str, ...], report: RunReport) -> None:
     from cbms.report import write_profiles, write_workbook
 
     if "xlsx" in formats:
-        report.files.append(write_workbook(con, manifest, out, lang))
+        report.files.append(write_workbook(published, out, lang))
     if "pdf" in formats:
-        written = write_profiles(con, manifest, out, lang)
+        written = write_profiles(published, out, lang)
         report.files += list(written)
         report.problems += [p.message(lang) for p in written.problems]
 
 
-def _maps(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang, report: RunReport) -> None:
+def _maps(published: Published, out: Path, lang: Lang, report: RunReport) -> None:
     from cbms.maps import export_map_inputs
 
-    result = export_map_inputs(con, manifest, out, lang)
+    result = export_map_inputs(published, out, lang)
     report.files += list(result.files)
     report.problems += [p.message(lang) for p in result.problems]

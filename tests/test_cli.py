@@ -26,10 +26,37 @@ def test_there_are_commands() -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_every_command_has_bilingual_help(command: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_command_has_help_in_each_language(command: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    """Each help text is written "Spanish. / English."; the reader gets one half, and typer's words in it too."""
     assert main([*command, "--help"]) == 0
-    text = capsys.readouterr().out
-    assert " / " in text  # Spanish first, then English
+    spanish = capsys.readouterr().out
+    assert main(["--lang", "en", *command, "--help"]) == 0
+    english = capsys.readouterr().out
+    assert "Uso: cbms" in spanish and "Muestra esta ayuda y termina." in spanish and " / " not in spanish
+    assert "Usage: cbms" in english and "Show this message and exit." in english and " / " not in english
+    assert spanish != english
+
+
+@pytest.mark.parametrize(("args", "es", "en"), [
+    (["run", "--nope"], "Error: No existe la opción --nope.", "Error: No such option: --nope."),
+    (["demo"], "Error: Falta la opción '--out'.", "Error: Missing option '--out'."),
+    (["form", "build"], "Error: Falta el argumento 'FORMULARIO'.", "Error: Missing argument 'FORM'."),
+    (["run", "--households", "x"], "Error: Valor no válido para '--households': se espera un número entero",
+     "Error: Invalid value for '--households': Input should be a valid integer"),
+    (["no-such-command"], "Error: No existe el comando 'no-such-command'.",
+     "Error: No such command 'no-such-command'."),
+])
+def test_usage_errors_in_each_language(args: list[str], es: str, en: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    assert es in capsys.readouterr().err
+    assert main(["--lang", "en", *args]) == 2
+    assert en in capsys.readouterr().err
+
+
+def test_a_bare_run_says_what_is_missing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "Falta qué cargar" in err and "--demo" in err and "'-'" not in err
 
 
 def test_missing_file_is_one_spanish_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:

@@ -41,3 +41,16 @@ def test_error_message_in_each_language() -> None:
     assert exc.code == "FORM_001"
     assert exc.message("es") == "[FORM_001] No se encuentra el formulario 'x.xlsx'."
     assert exc.message("en") == "[FORM_001] Form file 'x.xlsx' not found."
+
+
+def test_a_reason_carried_in_both_languages_shows_one() -> None:
+    exc = CbmsError(errors.CLI_002, path="out", reason=errors.Said("permiso denegado", "permission denied"))
+    assert exc.message("es") == "[CLI_002] No se puede escribir en la carpeta de salida 'out': permiso denegado."
+    assert exc.message("en") == "[CLI_002] Cannot write to the output folder 'out': permission denied."
+
+
+def test_the_systems_reasons_are_said_in_spanish_too() -> None:
+    import errno
+
+    reason = errors.os_reason(PermissionError(errno.EACCES, "Permission denied"))
+    assert (reason.text("es"), reason.text("en")) == ("permiso denegado", "permission denied")

@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from cbms.cli import main
 from tests.conftest import ROOT
 
-MACHINE_FILES = ("indicators.parquet", "indicators.csv", "issues.parquet")
+MACHINE_FILES = ("analisis/indicators.parquet", "analisis/indicators.csv", "analisis/issues.parquet",
+                 "publicacion/indicadores_publicados.csv")
 
 
 def _digest(path: Path) -> str:
@@ -44,27 +45,32 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-def test_every_output_is_written(demo_run: Path) -> None:
-    names = {p.name for p in demo_run.iterdir()}
-    assert set(MACHINE_FILES) <= names
-    assert any(n.endswith(".xlsx") and n.startswith("validacion") for n in names)
-    assert any(n.endswith(".xlsx") and n.startswith("indicadores") for n in names)
-    assert len(list((demo_run / "perfiles").glob("*.pdf"))) == 11  # the district and its 10 sectors
-    assert {"map_sector.csv", "map_sector.geojson", "map_grupo.csv"} <= names
-    assert any(n.startswith("map_sector_") and n.endswith(".png") for n in names)
+def test_every_output_is_written_in_its_audiences_folder(demo_run: Path) -> None:
+    assert sorted(p.name for p in demo_run.iterdir()) == ["analisis", "publicacion", "supervision"]
+    assert all((demo_run / name).is_file() for name in MACHINE_FILES)
+    published = {p.name for p in (demo_run / "publicacion").iterdir()}
+    assert any(n.endswith(".xlsx") and n.startswith("indicadores") for n in published)
+    assert len(list((demo_run / "publicacion" / "perfiles").glob("*.pdf"))) == 11  # the district and its 10 sectors
+    assert {"map_sector.csv", "map_sector.geojson", "map_grupo.csv"} <= published
+    assert any(n.startswith("map_sector_") and n.endswith(".png") for n in published)
+    supervision = demo_run / "supervision"
+    assert sorted(p.name for p in supervision.iterdir()) == ["cbms.duckdb", "validacion.xlsx"]
+    assert supervision.stat().st_mode & 0o777 == 0o700  # the field supervisors' folder: its owner only
+    assert (supervision / "validacion.xlsx").stat().st_mode & 0o077 == 0
 
 
 @pytest.mark.slow
 def test_running_again_changes_nothing(demo_run: Path) -> None:
-    before = {name: _digest(demo_run / name) for name in (*MACHINE_FILES, "map_sector.csv", "map_sector.geojson")}
-    database = _dump(demo_run / "cbms.duckdb")
+    maps = ("publicacion/map_sector.csv", "publicacion/map_sector.geojson")
+    before = {name: _digest(demo_run / name) for name in (*MACHINE_FILES, *maps)}
+    database = _dump(demo_run / "supervision" / "cbms.duckdb")
     assert main(["run", "--demo", "--households", "400", "--seed", "3", "--out", str(demo_run)]) == 0
-    assert {name: _digest(demo_run / name) for name in before} == before
-    assert _dump(demo_run / "cbms.duckdb") == database
+    assert {name: _digest(demo_run / name) for name in before} == before  # the same cells protected, too
+    assert _dump(demo_run / "supervision" / "cbms.duckdb") == database
 
 
 def _personal(export: Path) -> dict[str, set[str]]:
-    """Names, phones, GPS points and block codes of the demo census, read from its Central CSV export."""
+    """Names, phones, GPS points, block codes and birth dates of the demo census, read from its Central CSV export."""
     with zipfile.ZipFile(export) as zf:
         root = list(csv.DictReader(io.TextIOWrapper(zf.open("cbms_grb_hogar.csv"), "utf-8")))
         members = list(csv.DictReader(io.TextIOWrapper(zf.open("cbms_grb_hogar-member.csv"), "utf-8")))
@@ -72,33 +78,48 @@ def _personal(export: Path) -> dict[str, set[str]]:
         return {v for r in rows for k, v in r.items() if k.endswith(suffix) and v}
     return {"names": column(members, "full_name"), "phones": column(root, "contact_phone"),
             "gps": column(root, "gps-Latitude") | column(root, "gps-Longitude"),
-            "blocks": column(root, "manzana")}
+            "blocks": column(root, "manzana"), "births": column(members, "birth_date")}
 
 
-@pytest.mark.slow
-def test_no_personal_data_in_published_outputs(demo_run: Path) -> None:
-    secrets = _personal(demo_run / "demo_export" / "cbms_grb_hogar.zip")
-    assert all(secrets.values())
+def demo_secrets(tmp: Path, households: int, seed: int) -> dict[str, set[str]]:
+    """The personal values of a demo census, from the same export written again (same seed, same bytes)."""
+    from cbms.demo import write_demo
+
+    generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=tmp, error_rate=0.02)
+    return _personal(next(p for p in generated.files if p.suffix == ".zip"))
+
+
+def shared_texts(out: Path) -> list[str]:
+    """Every text of the published and the analysts' files (the PDFs as pdftotext reads them)."""
     cells: list[str] = []
-    for path in [*demo_run.iterdir(), *(demo_run / "perfiles").iterdir()]:
+    for path in sorted([*(out / "publicacion").rglob("*"), *(out / "analisis").rglob("*")]):
         if path.suffix in (".csv", ".geojson"):
             cells += re.split(r'[,\n"{}\[\]:]+', path.read_text(encoding="utf-8"))
         elif path.suffix == ".parquet":
             con = duckdb.connect()
             cells += [str(v) for row in con.execute(f"SELECT * FROM '{path}'").fetchall() for v in row]
             con.close()
-        elif path.suffix == ".xlsx" and not path.name.startswith(("validacion", "validation")):
+        elif path.suffix == ".xlsx":
             for sheet in load_workbook(path, read_only=True).worksheets:
                 cells += [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
         elif path.suffix == ".pdf":
             text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
             cells += text.split("\n")
+    return cells
+
+
+@pytest.mark.slow
+def test_no_personal_data_in_published_or_analysts_files(demo_run: Path, tmp_path: Path) -> None:
+    secrets = demo_secrets(tmp_path, 400, 3)
+    assert all(secrets.values())
+    cells = shared_texts(demo_run)
     published = set(cells)
     joined = "\n".join(cells)
     assert not (secrets["blocks"] & published)
     assert not (secrets["phones"] & published) and not any(p in joined for p in secrets["phones"])
     assert not any(g in joined for g in secrets["gps"])
     assert not any(n in joined for n in secrets["names"])
+    assert not (secrets["births"] & published)
 
 
 def test_missing_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,7 +163,7 @@ def test_a_negative_poverty_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 @pytest.mark.slow
 def test_provenance_is_recorded(demo_run: Path) -> None:
-    con = duckdb.connect(str(demo_run / "cbms.duckdb"), read_only=True)
+    con = duckdb.connect(str(demo_run / "supervision" / "cbms.duckdb"), read_only=True)
     try:
         runs = con.execute("SELECT cbms_version, form_version, manifest_sha256, loads FROM meta.runs").fetchall()
     finally:
@@ -159,3 +180,10 @@ def test_an_export_of_another_form_touches_nothing(tmp_path: Path, capsys: pytes
     assert main(["run", str(export), "--db", str(db), "--out", str(tmp_path / "out")]) == 1
     assert "[ING_007]" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_a_failed_run_leaves_no_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "new" / "out"
+    assert main(["run", str(tmp_path / "nope.zip"), "--out", str(out), "--db", str(tmp_path / "db.duckdb")]) == 1
+    assert "[ING_001]" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()  # neither the folder asked for nor the one made on the way

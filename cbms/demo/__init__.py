@@ -20,7 +20,7 @@ from cbms.demo.answers import Census, answer_form
 from cbms.demo.geography import build_geography
 from cbms.demo.inject import inject_errors
 from cbms.demo.population import FIELD_DAYS, FIELD_START, Population, simulate
-from cbms.errors import DEMO_001, DEMO_002, DEMO_003, DEMO_004, DEMO_005, DEMO_006, CbmsError
+from cbms.errors import DEMO_001, DEMO_002, DEMO_003, DEMO_004, DEMO_005, DEMO_006, CbmsError, os_reason
 from cbms.form import FormSpec, read_form
 from cbms.form.xpath import days
 from cbms.project import SHIPPED
@@ -64,7 +64,7 @@ def _prepare_out(out: Path) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CbmsError(DEMO_005, path=out, reason=exc.strerror or str(exc)) from exc
+        raise CbmsError(DEMO_005, path=out, reason=os_reason(exc)) from exc
     if not out.is_dir() or not os.access(out, os.W_OK | os.X_OK):
         raise CbmsError(DEMO_005, path=out, reason="permission denied" if out.is_dir() else "not a folder")
     return out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from cbms.errors import FORM_008, CbmsError
+from cbms.errors import FORM_008, CbmsError, Said
 from cbms.project import SHIPPED
 
 ROOT = SHIPPED.root
@@ -37,7 +37,7 @@ def load_core(path: Path = CORE_DICTIONARY) -> tuple[CoreItem, ...]:
     except (OSError, yaml.YAMLError) as exc:
         raise CbmsError(FORM_008, path=path, reason=str(exc)) from exc
     if not isinstance(data, dict):
-        raise CbmsError(FORM_008, path=path, reason="se esperaba un mapa de niveles / expected a map of levels")
+        raise CbmsError(FORM_008, path=path, reason=Said("se esperaba un mapa de niveles", "expected a map of levels"))
     items: list[CoreItem] = []
     for level, entries in data.items():
         for entry in entries or []:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cbms.errors import CLI_002, CbmsError
+from cbms.errors import CLI_002, CbmsError, os_reason
 from cbms.form.sheets import SHEETS, Sheet, read_sheets
 
 
@@ -45,5 +45,5 @@ def write_mirror(path: Path | str, out: Path | str | None = None) -> Path:
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise CbmsError(CLI_002, path=target.parent, reason=exc.strerror or str(exc)) from exc
+        raise CbmsError(CLI_002, path=target.parent, reason=os_reason(exc)) from exc
     return target

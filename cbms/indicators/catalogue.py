@@ -71,6 +71,11 @@ class Indicator:
         return self.definition_es if lang == "es" else self.definition_en
 
     @property
+    def pair(self) -> str | None:
+        """The women-men breakdown the outputs show: `sex` for persons, else `head_sex` for households."""
+        return next((b for b in ("sex", "head_sex") if b in self.breakdowns), None)
+
+    @property
     def known_sql(self) -> str:
         """When a unit's items are known (it then counts in n, else in n_missing)."""
         if self.known:

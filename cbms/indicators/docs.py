@@ -9,7 +9,7 @@ from cbms.indicators.catalogue import Catalogue
 from cbms.project import SHIPPED
 
 DOCS = SHIPPED.docs / "indicators.md"
-UNITS = {"es": {"percent": "porcentaje", "mean": "promedio", "count": "conteo", "per_1000": "por 1,000",
+UNITS = {"es": {"percent": "porcentaje", "mean": "promedio", "count": "conteo", "per_1000": "por 1\u00a0000",
                 "index": "índice 0-1"},
          "en": {"percent": "percent", "mean": "mean", "count": "count", "per_1000": "per 1,000",
                 "index": "index 0-1"}}

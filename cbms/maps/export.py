@@ -1,41 +1,32 @@
-"""export_map_inputs: per level, the wide CSV, the GeoJSON joined to the boundaries and a choropleth per indicator."""
+"""export_map_inputs: per level, the wide CSV, the GeoJSON joined to the boundaries and a choropleth per layer."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from cbms.atomic import write_atomically
-from cbms.config import Manifest
-from cbms.errors import CLI_001, LANGS, MAP_001, MAP_003, MAP_004, MAP_005, MAP_015, MAP_016, MAP_017, CbmsError, Lang
-from cbms.maps.boundaries import Boundaries, geojson_text, join, read_boundaries
-from cbms.maps.choropleth import Drawn, classify, level_label, map_text, render_png
-from cbms.maps.summary import LevelMaps, MapProblem, MapReport
-from cbms.maps.tables import LEVELS, WideTable, read_geography, read_map_indicators, read_tables, table_csv
+from cbms.errors import CLI_001, LANGS, MAP_003, MAP_004, MAP_015, MAP_016, MAP_017, CbmsError, Lang, os_reason
+from cbms.maps.choropleth import map_text, render_png
+from cbms.maps.geojson import geojson_text, join
+from cbms.maps.summary import LevelMaps, MapReport
+from cbms.maps.wide import Layer, WideTable, map_layers, table_csv, wide_tables
+from cbms.published import Problem, Published
+from cbms.published.drawing import Drawn
 
 LISTED = 12  # codes named in a message; the report keeps them all
+LEVELS = ("district", "sector", "grupo")
 
 
 @dataclass(frozen=True, slots=True)
 class _Run:
     """What every level of one export shares; `problems` collects what they meet."""
 
-    manifest: Manifest
+    published: Published
     lang: Lang
     out: Path
-    district: str  # the district's name, for the maps' subtitles
-    geography: Mapping[tuple[str, str], tuple[str, str]]  # (level, code) -> (name, parent code)
-    reference: Mapping[str, float | None]  # indicator id -> the district's published value
-    problems: list[MapProblem] = field(default_factory=list)
-
-    def names(self, level: str) -> dict[str, str]:
-        return {code: name for (lv, code), (name, _) in self.geography.items() if lv == level and name}
-
-    def parents(self, level: str) -> dict[str, str]:
-        return {code: parent for (lv, code), (_, parent) in self.geography.items() if lv == level and parent}
+    reference: dict[str, float | None]  # layer id -> the district's published value
+    problems: list[Problem] = field(default_factory=list)
 
 
 def _codes(codes: tuple[str, ...]) -> str:
@@ -48,86 +39,72 @@ def _write(path: Path, data: bytes) -> Path:
     return write_atomically(path, lambda tmp: tmp.write_bytes(data))
 
 
-def _images(run: _Run, table: WideTable, bounds: Boundaries) -> tuple[Path, ...]:
+def _images(run: _Run, table: WideTable) -> tuple[Path, ...]:
+    published = run.published
+    bounds = published.boundaries[table.level]
     rows = {r.code: r for r in table.rows}
-    parents = {**run.parents(table.level), **{r.code: r.parent_code for r in table.rows if r.parent_code}}
-    label = level_label(table.level, run.lang)
-    m = run.manifest
+    parents = {a.code: a.parent for a in published.areas(table.level)}
     images = []
-    for ind in table.indicators:
-        drawn = [Drawn(a.code, a.geometry, rows[a.code].published(ind.id) if a.code in rows else None,
-                       parents.get(a.code, "")) for a in bounds.areas]
-        values = [d.value for d in drawn if d.value is not None]
-        if not values:
-            run.problems.append(MapProblem(MAP_017, {"level": table.level, "id": ind.id}))
+    for layer in table.layers:
+        values = {a.code: rows[a.code].published(layer.id) if a.code in rows else None for a in bounds.areas}
+        classes = published.classes(values, layer.indicator.value, run.lang)
+        if classes is None:
+            run.problems.append(Problem(MAP_017, {"level": table.level, "id": layer.id}))
             continue
-        text = map_text(ind, run.lang, label, run.district, m.round_name, m.period,
-                        m.min_cell_sensitive if ind.sensitive else m.min_cell, bounds.illustrative,
-                        hatched=len(values) < len(drawn),
-                        reference=run.reference.get(ind.id) if table.level != "district" else None)
-        png = render_png(drawn, classify(values, ind.value_unit, run.lang), text, lonlat=bounds.lonlat)
-        images.append(_write(run.out / f"map_{table.level}_{ind.id}.png", png))
+        drawn = [Drawn(a.code, a.geometry, None if (v := values[a.code]) is None else classes.colour(v),
+                       parents.get(a.code, "")) for a in bounds.areas]
+        text = map_text(published, layer, table.level, run.lang, hatched=any(d.colour is None for d in drawn),
+                        reference=run.reference.get(layer.id) if table.level != "district" else None,
+                        illustrative=bounds.illustrative)
+        png = render_png(drawn, classes, text, lonlat=bounds.lonlat)
+        images.append(_write(run.out / f"map_{table.level}_{layer.id}.png", png))
     return tuple(images)
 
 
-def _level(run: _Run, table: WideTable, boundary: Path | None, code_property: str) -> LevelMaps:
+def _level(run: _Run, table: WideTable) -> LevelMaps:
     level = table.level
-    bounds = None
-    if boundary is not None:
-        bounds, found = read_boundaries(boundary, level, code_property, set(table.codes))
-        run.problems.extend(found)
-    names = {**(bounds.names if bounds else {}), **run.names(level)}
-    table = table.named(names)
     csv_path = _write(run.out / f"map_{level}.csv", table_csv(table).encode("utf-8"))
+    bounds = run.published.boundaries.get(level)
     if bounds is None:
         return LevelMaps(level=level, areas=len(table.rows), table=csv_path)
     joined = join(table, bounds)
     if joined.no_data:
-        run.problems.append(MapProblem(MAP_015, {"level": level, "count": len(joined.no_data),
-                                                 "codes": _codes(joined.no_data)}))
+        run.problems.append(Problem(MAP_015, {"level": level, "count": len(joined.no_data),
+                                              "codes": _codes(joined.no_data)}))
     if joined.no_boundary:
-        run.problems.append(MapProblem(MAP_016, {"level": level, "count": len(joined.no_boundary),
-                                                 "path": bounds.path, "codes": _codes(joined.no_boundary)}))
+        run.problems.append(Problem(MAP_016, {"level": level, "count": len(joined.no_boundary),
+                                              "path": bounds.path, "codes": _codes(joined.no_boundary)}))
+    names = {a.code: run.published.name(level, a.code) for a in bounds.areas}
     geojson = _write(run.out / f"map_{level}.geojson", geojson_text(table, bounds, joined, names).encode("utf-8"))
-    return LevelMaps(level=level, areas=len(table.rows), table=csv_path, geojson=geojson,
-                     images=_images(run, table, bounds), no_data=joined.no_data, no_boundary=joined.no_boundary,
-                     repaired=bounds.repaired, skipped=bounds.skipped)
+    return LevelMaps(level=level, areas=len(table.rows), table=csv_path, geojson=geojson, images=_images(run, table),
+                     no_data=joined.no_data, no_boundary=joined.no_boundary, repaired=bounds.repaired,
+                     skipped=bounds.skipped)
 
 
-def export_map_inputs(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang = "es",
-                      boundaries: Mapping[str, Path] | None = None, code_property: str | None = None) -> MapReport:
-    """Write the poverty-map inputs of every level to `out`, reading mart.* only: `map_<level>.csv` (always),
-    `map_<level>.geojson` and `map_<level>_<indicator>.png` where the level has boundaries.
+def export_map_inputs(published: Published, out: Path, lang: Lang = "es") -> MapReport:
+    """Write the poverty-map inputs of every level to `out` from the published mart: `map_<level>.csv` (always),
+    `map_<level>.geojson` and `map_<level>_<layer>.png` where the level has boundaries.
 
-    `boundaries` ({level: GeoJSON}) replaces the manifest's when given; `code_property` names the property
-    that holds the area code (default: the manifest's). Problems with the boundaries or the data are collected
-    in the report and the rest is still written; CbmsError only when nothing can be written (no indicators in
-    the database, none marked for maps, an output folder that cannot be written, an unknown language).
-    """
+    Problems with the data are collected in the report and the rest is still written (the boundaries' own
+    problems are the published mart's); CbmsError only when nothing can be written (no indicator marked for the
+    maps, an output folder that cannot be written, an unknown language)."""
     if lang not in LANGS:
         raise CbmsError(CLI_001, lang=lang)
-    indicators = read_map_indicators(con)
-    geography, problems = read_geography(manifest.geography)
-    tables = read_tables(con, indicators, geography, manifest.min_cell, manifest.min_cell_sensitive)
-    if not tables:
-        raise CbmsError(MAP_001, reason="mart.indicator_values: 0 rows")
+    layers: tuple[Layer, ...] = map_layers(published)
+    tables = wide_tables(published, layers)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CbmsError(MAP_003, path=out, reason=exc.strerror or str(exc)) from exc
-    district_rows = tables["district"].rows if "district" in tables else ()
-    district = manifest.district or next((r.name for r in district_rows if r.name), "")
-    reference = {i.id: district_rows[0].published(i.id) for i in indicators} if len(district_rows) == 1 else {}
-    run = _Run(manifest, lang, out, district, geography, reference, problems)
-    bounds = dict(manifest.boundaries if boundaries is None else boundaries)
-    for level in sorted(set(bounds) - set(LEVELS)):
-        run.problems.append(MapProblem(MAP_005, {"level": level, "path": bounds[level], "levels": ", ".join(LEVELS)}))
+        raise CbmsError(MAP_003, path=out, reason=os_reason(exc)) from exc
+    district = tables["district"].rows if "district" in tables else ()
+    reference = {layer.id: district[0].published(layer.id) for layer in layers} if len(district) == 1 else {}
+    run = _Run(published, lang, out, reference)
     levels = []
     for level in LEVELS:
         table = tables.get(level)
         if table is None:
-            run.problems.append(MapProblem(MAP_004, {"level": level}))
+            run.problems.append(Problem(MAP_004, {"level": level}))
             continue
-        levels.append(_level(run, table, bounds.get(level), code_property or manifest.code_property))
-    return MapReport(out=out, lang=lang, indicators=tuple(i.id for i in indicators), levels=tuple(levels),
+        levels.append(_level(run, table))
+    return MapReport(out=out, lang=lang, indicators=tuple(layer.id for layer in layers), levels=tuple(levels),
                      problems=tuple(run.problems))

@@ -1,29 +1,12 @@
-"""What a map export wrote and what it found: MapReport, one LevelMaps per level, coded MapProblems."""
+"""What a map export wrote and what it found: MapReport, one LevelMaps per level, coded problems."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from cbms.errors import Detail, Lang
-
-
-@dataclass(frozen=True, slots=True)
-class MapProblem:
-    """A problem met while exporting (bad boundary file, area without data...): the export went on."""
-
-    detail: Detail
-    context: Mapping[str, object] = field(default_factory=dict)
-
-    @property
-    def code(self) -> str:
-        """The catalogue code, e.g. MAP_008."""
-        return self.detail.code
-
-    def message(self, lang: Lang = "es") -> str:
-        """The message in a language, with its code."""
-        return self.detail.format(lang, **self.context)
+from cbms.errors import Lang
+from cbms.published import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +17,7 @@ class LevelMaps:
     areas: int  # rows of the wide table (areas with data)
     table: Path | None = None  # the wide CSV
     geojson: Path | None = None  # the wide table joined to the boundaries
-    images: tuple[Path, ...] = ()  # one choropleth PNG per main indicator
+    images: tuple[Path, ...] = ()  # one choropleth PNG per map layer
     no_data: tuple[str, ...] = ()  # codes in the boundaries with no data (drawn hatched)
     no_boundary: tuple[str, ...] = ()  # codes with data and no polygon (in the table, not on the map)
     repaired: tuple[str, ...] = ()  # codes whose invalid geometry make_valid repaired
@@ -47,9 +30,9 @@ class MapReport:
 
     out: Path
     lang: Lang
-    indicators: tuple[str, ...]  # the mapped indicator ids, in catalogue order (the gap last)
+    indicators: tuple[str, ...]  # the layer ids, in catalogue order (the gap last)
     levels: tuple[LevelMaps, ...]
-    problems: tuple[MapProblem, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     def level(self, name: str) -> LevelMaps | None:
         """The outputs of one level, if it had data."""

@@ -1,4 +1,4 @@
-"""Draw the profiles' charts and maps with matplotlib as small SVG images (vector, text kept as text)."""
+"""Draw the profiles' charts, and their small maps through the one map drawer, as SVG images (text kept as text)."""
 
 # Women are dark and solid, men light and hatched, in every chart: the pair reads in colour and in greyscale.
 
@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
-from matplotlib.collections import PolyCollection
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Polygon
-from matplotlib.ticker import FuncFormatter
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from cbms.report.geo import Ring
-from cbms.report.settings import ProfileLayout
+from cbms.published.drawing import EDGE, Drawn, draw_areas, extent
+from cbms.published.settings import ProfileLayout
 
 CM = 1 / 2.54
 STYLE: dict[Any, Any] = {  # matplotlib types its keys as literals
@@ -55,7 +54,9 @@ def _data_uri(fig: Figure) -> str:
 
 def _figure(width_cm: float, height_cm: float) -> Figure:
     with matplotlib.rc_context(STYLE):
-        return Figure(figsize=(width_cm * CM, height_cm * CM))
+        fig = Figure(figsize=(width_cm * CM, height_cm * CM))
+    FigureCanvasAgg(fig)  # a renderer to measure text with (the map's labels)
+    return fig
 
 
 def _bars(ax: Axes, bars: Sequence[Bar], scale: Sequence[float], layout: ProfileLayout,
@@ -70,8 +71,10 @@ def _bars(ax: Axes, bars: Sequence[Bar], scale: Sequence[float], layout: Profile
             length = (value or 0.0) / k if k else 0.0
             ax.barh(y + dy, length, height=height * 0.92, color=colours[who], hatch=hatch[who] or None,
                     edgecolor=colours["edge"] if who == "men" else colours[who], linewidth=0.4)
-            ax.text(length + offset, y + dy, " " + text, va="center", ha="left", fontsize=6.5,
-                    color=colours["text"])
+            # a fixed gap in points after the bar's end: a leading space collapses in the SVG and the text touched
+            # the bar
+            ax.annotate(text, (length + offset, y + dy), xytext=(2.5, 0), textcoords="offset points", va="center",
+                        ha="left", fontsize=6.5, color=colours["text"])
 
 
 def _legend(ax: Axes, labels: tuple[str, str], layout: ProfileLayout, columns: int = 2) -> None:
@@ -96,9 +99,11 @@ def pair_chart(bars: Sequence[Bar], labels: tuple[str, str], layout: ProfileLayo
     fig = _figure(width_cm, height_cm)
     left = 6.2 / width_cm
     ax = fig.add_axes((left, 0.35 / height_cm, 1 - left - 0.3 / width_cm, 1 - 1.0 / height_cm))
-    top = max([b.women or 0.0 for b in bars] + [b.men or 0.0 for b in bars] + [1.0])
+    top = max([b.women or 0.0 for b in bars] + [b.men or 0.0 for b in bars])
     _bars(ax, bars, [1.0] * rows, layout)
-    ax.set_xlim(0, min(100.0, top * 1.18) if top <= 100 else top * 1.18)
+    # the axis follows the data (bars of 0.1-0.5 % on a 0-1 axis looked empty), with room for the labels
+    ax.set_xlim(0, min(100.0, top * 1.22) if 0 < top <= 100 else (top * 1.22 or 1.0))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     ax.set_ylim(-0.6, rows - 0.4)
     ax.set_yticks(range(rows), [_wrap(b.label, wrap) for b in reversed(bars)], fontsize=7)
     ax.tick_params(axis="x", labelsize=6.5, length=2)
@@ -132,23 +137,6 @@ def gap_chart(bars: Sequence[Bar], labels: tuple[str, str], layout: ProfileLayou
     return _data_uri(fig)
 
 
-def _centroid(ring: Ring) -> tuple[float, float]:
-    """The area centroid of a ring (shoelace), its mean point when degenerate."""
-    area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
-        cross = x0 * y1 - x1 * y0
-        area += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    if abs(area) < 1e-15:
-        return sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)
-    return cx / (3 * area), cy / (3 * area)
-
-
-def _ring_area(ring: Ring) -> float:
-    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True))) / 2
-
-
 @dataclass(frozen=True, slots=True)
 class Legend:
     """One entry of a map legend."""
@@ -158,42 +146,20 @@ class Legend:
     text: str
 
 
-def area_map(shapes: Mapping[str, tuple[Ring, ...]], fills: Mapping[str, str], labels: Mapping[str, str],
-             layout: ProfileLayout, legend: Sequence[Legend] = (), hatched: Sequence[str] = (),
-             bold: Sequence[str] = (), width_cm: float = 7.5) -> str:
-    """The sectors as polygons, each in its fill colour (codes in `hatched` hatched), a label at its centroid, the
-    legend below; as tall as the district's true shape needs. An SVG data URI."""
-    points = [p for rings in shapes.values() for ring in rings for p in ring]
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    pad_x, pad_y = (max(xs) - min(xs)) * 0.02 or 0.01, (max(ys) - min(ys)) * 0.02 or 0.01
-    x0, x1, y0, y1 = min(xs) - pad_x, max(xs) + pad_x, min(ys) - pad_y, max(ys) + pad_y
-    # a degree of longitude shrinks with the cosine of the latitude: keep the district's true shape
-    aspect = 1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1)
-    map_cm = min(width_cm * (y1 - y0) * aspect / (x1 - x0), 2 * width_cm)
+def area_map(areas: Sequence[Drawn], legend: Sequence[Legend], lonlat: bool = True, no_data: str = "",
+             width_cm: float = 7.6) -> str:
+    """A small map of the areas (drawn by the maps' own drawer), the legend below; as tall as the district's true
+    shape needs. An SVG data URI."""
+    bounds = extent(areas, lonlat)
+    map_cm = min(width_cm * bounds.shape, 2 * width_cm)
     legend_cm = 0.42 * len(legend) + (0.3 if legend else 0)
     height_cm = map_cm + legend_cm
     fig = _figure(width_cm, height_cm)
     ax = fig.add_axes((0.0, legend_cm / height_cm, 1.0, map_cm / height_cm))
-    edge = layout.colours["edge"]
-    plain = [(ring, fills.get(code, layout.colours["area"])) for code, rings in shapes.items()
-             if code not in hatched for ring in rings]
-    if plain:
-        ax.add_collection(PolyCollection([r for r, _ in plain], facecolors=[f for _, f in plain], edgecolors=edge,
-                                         linewidths=0.5))
-    for code in hatched:
-        for ring in shapes.get(code, ()):
-            ax.add_patch(Polygon(ring, closed=True, facecolor="white", edgecolor=edge, hatch="xxx", linewidth=0.5))
-    for code, rings in shapes.items():
-        x, y = _centroid(max(rings, key=_ring_area))
-        ax.text(x, y, labels.get(code, code), ha="center", va="center", fontsize=6,
-                fontweight="bold" if code in bold else "normal", color=layout.colours["text"],
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect(aspect)
-    ax.set_axis_off()
+    with matplotlib.rc_context(STYLE):
+        draw_areas(ax, areas, bounds, fontsize=6.0, no_data=no_data if len(areas) <= 20 else "", line=0.7)
     if legend:
-        handles = [Patch(facecolor=e.colour, edgecolor=edge, hatch=e.hatch or None, linewidth=0.5, label=e.text)
+        handles = [Patch(facecolor=e.colour, edgecolor=EDGE, hatch=e.hatch or None, linewidth=0.5, label=e.text)
                    for e in legend]
         fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.0), ncol=1, frameon=False,
                    fontsize=6.5, handlelength=1.6, borderaxespad=0.1)

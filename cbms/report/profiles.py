@@ -11,32 +11,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import jinja2
 
 from cbms.atomic import write_atomically
 from cbms.config import Manifest
-from cbms.errors import CLI_001, LANGS, REP_005, REP_008, REP_009, CbmsError, Lang
+from cbms.errors import CLI_001, LANGS, REP_005, REP_008, REP_009, REP_010, CbmsError, Lang
+from cbms.indicators.catalogue import Indicator
+from cbms.published import Area, Problem, Published
+from cbms.published.drawing import Drawn
+from cbms.published.numbers import RATIO_DECIMALS, decimals, number_text
+from cbms.published.settings import Settings
 from cbms.report import charts
-from cbms.report.geo import Boundaries, read_boundaries
-from cbms.report.mart import Area, Indicator, Mart, read_mart
-from cbms.report.settings import Settings, load_settings
 from cbms.report.tables import (
-    DECIMALS,
     NOT_APPLICABLE,
-    RATIO_DECIMALS,
     SUPPRESSED,
     Pair,
     Shown,
     TopGap,
     domains,
     indicators_of,
-    number_text,
     pair,
     shown,
     shown_text,
     top_gaps,
-    unit_label,
+    unrecorded,
 )
 from cbms.report.templates import environment, template_error
 
@@ -46,12 +44,15 @@ WORD_JOINER = "\u2060"  # no line break here
 STYLESHEET = "profile.css"
 
 
-class Written(list[Path]):
-    """The files written, in order, and the problems met on the way (each says itself with `.message(lang)`)."""
+Met = CbmsError | Problem  # a problem met on the way: each says itself with `.message(lang)`
 
-    def __init__(self, files: Iterable[Path] = (), problems: Iterable[CbmsError] = ()) -> None:
+
+class Written(list[Path]):
+    """The files written, in order, and the problems met on the way."""
+
+    def __init__(self, files: Iterable[Path] = (), problems: Iterable[Met] = ()) -> None:
         super().__init__(files)
-        self.problems: list[CbmsError] = list(problems)
+        self.problems: list[Met] = list(problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ class Block:
     title: str
     headers: tuple[str, ...]
     lines: tuple[Line, ...]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +124,13 @@ class Page:
     sections: list[Section]
     definitions: list[tuple[str, str, str]]
     source: list[tuple[str, str]]
-    problems: list[CbmsError] = field(default_factory=list)
+    problems: list[Met] = field(default_factory=list)
 
 
 class _Writer:
     """Texts of one profile in one language."""
 
-    def __init__(self, mart: Mart, settings: Settings, manifest: Manifest, lang: Lang) -> None:
+    def __init__(self, mart: Published, settings: Settings, manifest: Manifest, lang: Lang) -> None:
         self.mart, self.settings, self.manifest, self.lang = mart, settings, manifest, lang
 
     def word(self, key: str, **fields: object) -> str:
@@ -136,15 +138,19 @@ class _Writer:
 
     def value(self, value: Shown, indicator: Indicator, with_unit: bool = False) -> str:
         """A value as text; with its unit when asked (25,3 % / 27,5 horas)."""
-        text = shown_text(value, DECIMALS.get(indicator.value_unit, 1), self.lang)
-        if not with_unit or isinstance(value, str) or indicator.value_unit == "index":
+        text = shown_text(value, decimals(indicator.value), self.lang)
+        if not with_unit or isinstance(value, str) or indicator.value == "index":
             return text
-        if indicator.value_unit == "percent":
+        if indicator.value == "percent":
             return f"{text}\u00a0%" if self.lang == "es" else f"{text}%"
-        return f"{text}\u00a0{unit_label(self.settings, indicator, self.lang)}"
+        return f"{text}\u00a0{self.unit(indicator)}"
+
+    def unit(self, indicator: Indicator) -> str:
+        """The unit shown beside the indicator's values."""
+        return self.settings.unit(indicator.id, indicator.value, self.lang)
 
     def gap(self, value: Shown, indicator: Indicator) -> str:
-        return shown_text(value, DECIMALS.get(indicator.value_unit, 1), self.lang, sign=True)
+        return shown_text(value, decimals(indicator.value), self.lang, sign=True)
 
     def ratio(self, value: Shown) -> str:
         return shown_text(value, RATIO_DECIMALS, self.lang)
@@ -152,7 +158,7 @@ class _Writer:
     def sentence(self, gap: TopGap) -> str:
         """One gap in words: name, both values with their unit, and how much higher or lower for women."""
         higher = gap.gap > 0
-        unit = gap.indicator.value_unit
+        unit = gap.indicator.value
         if unit in ("percent", "per_1000"):
             key = "size_points" if unit == "percent" else "size_per_1000"
             size = self.word(f"{key}_more" if higher else f"{key}_less", gap=number_text(abs(gap.gap), 1, self.lang))
@@ -192,10 +198,16 @@ def _gap_css(p: Pair | None) -> str:
 
 
 def _range(w: _Writer, indicator: Indicator) -> str:
-    values = [v for s in w.mart.sectors if isinstance(v := shown(w.mart.cell(indicator.id, s.code)), float)]
+    """The lowest and highest published sector values; `(k/N)` after them when only k of the N sectors with data
+    are published, a single value when only one is (never a 38,9–38,9 that hides nine sectors)."""
+    cells = [shown(w.mart.cell(indicator.id, s.code)) for s in w.mart.sectors]
+    present = [c for c in cells if c != NOT_APPLICABLE]
+    values = [c for c in present if isinstance(c, float)]
     if not values:
-        return NOT_APPLICABLE
-    return f"{w.value(min(values), indicator)}–{w.value(max(values), indicator)}"
+        return SUPPRESSED if present else NOT_APPLICABLE
+    low, high = w.value(min(values), indicator), w.value(max(values), indicator)
+    text = low if low == high and len(values) == 1 else f"{low}–{high}"
+    return text if len(values) == len(present) else f"{text} ({len(values)}/{len(present)})"
 
 
 def _section(w: _Writer, area: Area, domain: str) -> Section:
@@ -224,18 +236,21 @@ def _section(w: _Writer, area: Area, domain: str) -> Section:
                           Cell(w.value(p.men, indicator), "num sup" if p.men == SUPPRESSED else "num"),
                           Cell(w.gap(p.gap, indicator), _gap_css(p)),
                           Cell(w.ratio(p.ratio), "num sup" if p.ratio == SUPPRESSED else "num")]
-                if indicator.value_unit == "percent" and indicator.id not in settings.profile.chart_skip:
+                if indicator.value == "percent" and indicator.id not in settings.profile.chart_skip:
                     bars[kind].append(_bar(w, indicator, p))
             cells.append(Cell(other, "num sup" if other == SUPPRESSED else "num cmp"))
-            lines.append(Line(indicator.id, indicator.name(lang), unit_label(settings, indicator, lang), tuple(cells)))
+            lines.append(Line(indicator.id, indicator.name(lang), w.unit(indicator), tuple(cells)))
         headers: tuple[str, ...] = (own, compare)
         title = w.word("area_only_table")
         if kind is not None:
             title, *pair_words = kinds[kind]
             title = w.word(title)
             headers = (own, *(w.word(k) for k in pair_words), compare)
+        notes = [note for i in chosen if (note := unrecorded(mart, i, [area], lang))]
+        if district and any("/" in c.text for line in lines for c in line.cells[-1:]):
+            notes.append(w.word("range_partial_note"))
         blocks.append(Block(title, tuple(_header(h) for h in (w.word("indicator"), w.word("unit"), *headers)),
-                            tuple(lines)))
+                            tuple(lines), tuple(notes)))
     chart = alt = None
     minimum = settings.profile.chart_min_bars
     for kind, legend, chart_title in (("sex", ("women", "men"), "chart_title"),
@@ -252,61 +267,54 @@ def _section(w: _Writer, area: Area, domain: str) -> Section:
 def _comparison(w: _Writer) -> Block | None:
     """The district profile's table of the map indicators in every sector."""
     mart = w.mart
-    chosen = [i for i in mart.indicators if i.map and i.computed]
+    chosen = [i for i in mart.indicators if i.map and mart.is_computed(i)]
     if not chosen or not mart.sectors:
         return None
     lines = []
     for indicator in chosen:
         values = [shown(mart.cell(indicator.id, a.code)) for a in (mart.district, *mart.sectors)]
-        lines.append(Line(indicator.id, indicator.name(w.lang), unit_label(w.settings, indicator, w.lang),
+        lines.append(Line(indicator.id, indicator.name(w.lang), w.unit(indicator),
                           tuple(Cell(w.value(v, indicator), "num sup" if v == SUPPRESSED else "num") for v in values)))
     headers = (w.word("indicator"), w.word("unit"), w.word("district"), *(s.code for s in mart.sectors))
     return Block(w.word("sectors_compared"), headers, tuple(lines))
 
 
-def _classes(values: Mapping[str, Shown], palette: tuple[str, ...]) -> tuple[dict[str, str], list[tuple[str, float,
-                                                                                                      float]]]:
-    """Equal-interval classes of the published values: code -> colour, and (colour, low, high) per class."""
-    numbers = {c: v for c, v in values.items() if isinstance(v, float)}
-    if not numbers:
-        return {}, []
-    low, high = min(numbers.values()), max(numbers.values())
-    k = len(palette) if high > low else 1
-    step = (high - low) / k if k else 1.0
-    fills = {c: palette[min(int((v - low) / step), k - 1) if step else 0] for c, v in numbers.items()}
-    bounds = [(palette[i], low + i * step, low + (i + 1) * step if i < k - 1 else high) for i in range(k)]
-    return fills, bounds
-
-
-def _map(w: _Writer, area: Area, boundaries: Boundaries | None, problems: list[CbmsError]) -> tuple[str | None,
-                                                                                                    str, list[str]]:
+def _map(w: _Writer, area: Area, problems: list[Met]) -> tuple[str | None, str, list[str]]:
+    """The first page's map: on the district's profile the sectors in the classes and colours of the PNG maps; on a
+    sector's, where the sector lies."""
     mart, layout = w.mart, w.settings.profile
+    boundaries = mart.boundaries.get("sector")
     notes = [w.word("map_illustrative")] if boundaries and boundaries.illustrative else []
     if area.level == "district":
-        indicator = next((i for i in mart.indicators if i.id == layout.map_indicator), None)
+        indicator = mart.indicator(layout.map_indicator)
         title = w.word("map_title_district", indicator=indicator.name(w.lang) if indicator else layout.map_indicator)
         if boundaries is None or indicator is None:
             return None, title, notes
-        values = {s.code: shown(mart.cell(indicator.id, s.code)) for s in mart.sectors}
-        fills, bounds = _classes(values, layout.map_palette)
-        legend = [charts.Legend(colour, "", f"{w.value(lo, indicator)}–{w.value(hi, indicator, True)}")
-                  for colour, lo, hi in bounds]
-        missing = [c for c in boundaries.shapes if c not in fills]
-        if missing:
-            legend.append(charts.Legend("white", "xxx", w.word("map_no_data")))
-        image = charts.area_map(boundaries.shapes, fills, {c: c for c in boundaries.shapes}, layout, legend,
-                                hatched=missing, width_cm=7.6)
-        return image, title, notes
+        values = {s.code: mart.total(indicator.id, s.code) for s in boundaries.areas}
+        classes = mart.classes(values, indicator.value, w.lang)
+        fills = {code: classes.colour(v) for code, v in values.items() if v is not None} if classes else {}
+        legend = [charts.Legend(colour, "", f"{label}{_percent(w, indicator)}")
+                  for colour, label in zip(classes.colours, classes.labels, strict=True)] if classes else []
+        drawn = [Drawn(s.code, s.geometry, fills.get(s.code)) for s in boundaries.areas]
+        if any(d.colour is None for d in drawn):
+            legend.append(charts.Legend("#f7f7f7", "////", w.word("map_no_data")))
+        return charts.area_map(drawn, legend, boundaries.lonlat, w.word("map_no_data")), title, notes
     title = w.word("map_title_sector")
     if boundaries is None:
         return None, title, notes
-    if area.code not in boundaries.shapes:
+    if area.code not in {s.code for s in boundaries.areas}:
         problems.append(CbmsError(REP_008, area=area.code, path=boundaries.path,
                                   property=w.manifest.code_property))
-    fills = {area.code: layout.colours["highlight"]}
-    image = charts.area_map(boundaries.shapes, fills, {c: c for c in boundaries.shapes}, layout, bold=[area.code],
-                            width_cm=7.6)
-    return image, title, notes
+    colours = w.settings.profile.colours
+    drawn = [Drawn(s.code, s.geometry, colours["highlight"] if s.code == area.code else colours["area"],
+                   bold=s.code == area.code) for s in boundaries.areas]
+    return charts.area_map(drawn, [], boundaries.lonlat), title, notes
+
+
+def _percent(w: _Writer, indicator: Indicator) -> str:
+    if indicator.value != "percent":
+        return ""
+    return "\u00a0%" if w.lang == "es" else "%"
 
 
 def _source(w: _Writer, today: dt.date) -> list[tuple[str, str]]:
@@ -334,9 +342,9 @@ def _source(w: _Writer, today: dt.date) -> list[tuple[str, str]]:
     return pairs
 
 
-def build_page(mart: Mart, settings: Settings, manifest: Manifest, area: Area, lang: Lang,
-               boundaries: Boundaries | None, today: dt.date) -> Page:
+def build_page(mart: Published, area: Area, lang: Lang, today: dt.date) -> Page:
     """What the template shows for one area."""
+    settings, manifest = mart.settings, mart.manifest
     w = _Writer(mart, settings, manifest, lang)
     layout = settings.profile
     district = area.level == "district"
@@ -345,16 +353,16 @@ def build_page(mart: Mart, settings: Settings, manifest: Manifest, area: Area, l
     figures = [Figure(w.word("households"), SUPPRESSED if households is None or households.denominator is None
                       else number_text(households.denominator, 0, lang))] if households else []
     for indicator_id in layout.key_figures:
-        indicator = next((i for i in mart.indicators if i.id == indicator_id and i.computed), None)
-        if indicator is not None:
+        indicator = mart.indicator(indicator_id)
+        if indicator is not None and mart.is_computed(indicator):
             value = shown(mart.cell(indicator_id, area.code))
-            figures.append(Figure(indicator.name(lang), w.value(value, indicator, indicator.value_unit == "percent")))
+            figures.append(Figure(indicator.name(lang), w.value(value, indicator, indicator.value == "percent")))
     gaps = top_gaps(mart, settings, area.code, layout.top_gaps)
     bars = [charts.Bar(g.indicator.name(lang), g.women, g.men, w.value(g.women, g.indicator, True),
                        w.value(g.men, g.indicator, True)) for g in gaps]
     gap_chart = charts.gap_chart(bars, (w.word("women"), w.word("men")), layout) if gaps else None
-    problems: list[CbmsError] = []
-    image, map_title, map_notes = _map(w, area, boundaries, problems)
+    problems: list[Met] = []
+    image, map_title, map_notes = _map(w, area, problems)
     notes = [w.word("suppressed_note", min_cell=manifest.min_cell, min_cell_sensitive=manifest.min_cell_sensitive),
              w.word("gap_note"), w.word("head_note"), w.word("na_note"), w.word("no_personal_data")]
     return Page(
@@ -369,7 +377,7 @@ def build_page(mart: Mart, settings: Settings, manifest: Manifest, area: Area, l
         gaps=[w.sentence(g) for g in gaps], gap_chart=gap_chart, map_title=map_title, map=image, map_notes=map_notes,
         notes=notes, comparison=_comparison(w) if district else None,
         sections=[_section(w, area, d) for d in domains(mart, settings)],
-        definitions=[(i.id, i.name(lang), i.definition(lang)) for i in mart.indicators if i.computed],
+        definitions=[(i.id, i.name(lang), i.definition(lang)) for i in mart.indicators if mart.is_computed(i)],
         source=_source(w, today), problems=problems)
 
 
@@ -378,22 +386,18 @@ def render_html(template: jinja2.Template, page: Page) -> str:
     return template.render(page=page, w=page.words)
 
 
-def write_profiles(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang = "es",
-                   areas: list[str] | None = None) -> Written:
+def write_profiles(mart: Published, out: Path, lang: Lang = "es", areas: list[str] | None = None) -> Written:
     """Write the PDF profile of the district and of each sector (or only `areas`, by code) into `out/perfiles`
     (`out/profiles` in English). Returns the files written, with `.problems`: an area without data, a template
-    error, boundaries that cannot be drawn, a PDF WeasyPrint could not lay out. Those never stop the other
-    profiles; a database without indicators (REP_003) and a folder that cannot be written (CLI_002) raise."""
+    error, no sector boundaries, boundaries that cannot be drawn, a PDF WeasyPrint could not lay out. Those never
+    stop the other profiles; a database without indicators (REP_003) and a folder that cannot be written (CLI_002)
+    raise."""
     if lang not in LANGS:
         raise CbmsError(CLI_001, lang=lang)
-    settings = load_settings()
-    mart = read_mart(con, manifest)
+    settings = mart.settings
     written = Written()
-    try:
-        boundaries: Boundaries | None = read_boundaries(manifest)
-    except CbmsError as exc:
-        boundaries = None
-        written.problems.append(exc)
+    if "sector" not in mart.manifest.boundaries:
+        written.problems.append(CbmsError(REP_010))
     try:
         template = environment(settings.folder).get_template(TEMPLATE)
     except jinja2.TemplateError as exc:
@@ -411,10 +415,10 @@ def write_profiles(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path
     wanted = areas if areas is not None else [mart.district.code, *(s.code for s in mart.sectors)]
     for code in wanted:
         area = mart.area(code)
-        if area is None or not mart.has_data(code):
+        if area is None or area.level == "grupo" or not mart.has_data(code):
             written.problems.append(CbmsError(REP_005, area=code))
             continue
-        page = build_page(mart, settings, manifest, area, lang, boundaries, today)
+        page = build_page(mart, area, lang, today)
         written.problems += page.problems
         try:
             html = render_html(template, page)

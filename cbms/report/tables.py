@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cbms.errors import Lang
-from cbms.report.mart import Area, Cell, Indicator, Mart
-from cbms.report.settings import Settings
+from cbms.indicators.catalogue import Indicator
+from cbms.published import Area, Cell, Published
+from cbms.published.numbers import number_text
+from cbms.published.settings import Settings
 
 Shown = float | str  # a number, or a mark: SUPPRESSED or NOT_APPLICABLE
 SUPPRESSED = "x"
 NOT_APPLICABLE = "n.a."
 Kind = Literal["total", "women", "men", "gap", "ratio"]
 KINDS: tuple[Kind, ...] = ("total", "women", "men", "gap", "ratio")
-DECIMALS = {"percent": 1, "mean": 1, "count": 0, "per_1000": 1, "index": 3}
-RATIO_DECIMALS = 2
 POINT_UNITS = ("percent", "per_1000")  # a gap in these is read in points; in the others, relative to men's value
 
 
@@ -49,7 +49,7 @@ def _behind(settings: Settings, indicator: Indicator, women: float, men: float) 
     gap = women - men
     if direction == "neutral" or (gap <= 0 if direction == "bad" else gap >= 0):
         return 0, 0.0
-    if indicator.value_unit in POINT_UNITS:
+    if indicator.value in POINT_UNITS:
         size, noticeable, large = abs(gap), settings.noticeable.points, settings.large.points
     else:
         size = abs(gap) / abs(men) if men else math.inf
@@ -59,7 +59,7 @@ def _behind(settings: Settings, indicator: Indicator, women: float, men: float) 
     return level, (score if level else 0.0)
 
 
-def pair(mart: Mart, settings: Settings, indicator: Indicator, area: str) -> Pair | None:
+def pair(mart: Published, settings: Settings, indicator: Indicator, area: str) -> Pair | None:
     """The women-men pair of an indicator in an area, or None when the indicator has no sex breakdown."""
     breakdown = indicator.pair
     if breakdown is None:
@@ -75,16 +75,16 @@ def pair(mart: Mart, settings: Settings, indicator: Indicator, area: str) -> Pai
     return Pair(women, men, women - men, ratio, *_behind(settings, indicator, women, men))
 
 
-def domains(mart: Mart, settings: Settings) -> list[str]:
+def domains(mart: Published, settings: Settings) -> list[str]:
     """The domains that have a computed indicator, in dimensions.yaml's order (unknown ones after)."""
-    present = {i.domain for i in mart.indicators if i.computed}
+    present = {i.domain for i in mart.indicators if mart.is_computed(i)}
     declared = list(settings.dimensions.domains)
     return [d for d in declared if d in present] + sorted(present - set(declared))
 
 
-def indicators_of(mart: Mart, domain: str) -> list[Indicator]:
+def indicators_of(mart: Published, domain: str) -> list[Indicator]:
     """A domain's computed indicators in catalogue order."""
-    return [i for i in mart.indicators if i.domain == domain and i.computed]
+    return [i for i in mart.indicators if i.domain == domain and mart.is_computed(i)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +97,7 @@ class Row:
     behind: tuple[int, ...]
 
 
-def domain_rows(mart: Mart, settings: Settings, domain: str, areas: list[Area]) -> list[Row]:
+def domain_rows(mart: Published, settings: Settings, domain: str, areas: list[Area]) -> list[Row]:
     """Each indicator of the domain: its total row, then women, men, gap and ratio when it has a pair."""
     rows: list[Row] = []
     for indicator in indicators_of(mart, domain):
@@ -126,12 +126,12 @@ class TopGap:
     score: float
 
 
-def top_gaps(mart: Mart, settings: Settings, area: str, count: int) -> list[TopGap]:
+def top_gaps(mart: Published, settings: Settings, area: str, count: int) -> list[TopGap]:
     """The `count` largest women-men gaps where women are behind (persons only, both cells published), largest
     first; ties keep catalogue order."""
     found = []
     for indicator in mart.indicators:
-        if not indicator.computed or indicator.pair != "sex":
+        if not mart.is_computed(indicator) or indicator.pair != "sex":
             continue
         p = pair(mart, settings, indicator, area)
         if p is not None and p.behind and isinstance(p.women, float) and isinstance(p.men, float):
@@ -140,28 +140,33 @@ def top_gaps(mart: Mart, settings: Settings, area: str, count: int) -> list[TopG
     return found[:count]
 
 
-def unit_label(settings: Settings, indicator: Indicator, lang: Lang) -> str:
-    """The unit shown beside a value: %, hours, soles, per 1,000, index..."""
-    measure = settings.measure(settings.reading(indicator.id).measure, lang)
-    if measure and indicator.value_unit in ("mean", "count"):
-        return measure
-    return settings.word(f"unit_{indicator.value_unit}", lang)
-
-
-def number_text(value: float, decimals: int, lang: Lang, sign: bool = False) -> str:
-    """A number as a reader of `lang` writes it: 1 234,5 in Spanish (no-break space, decimal comma), 1,234.5 in
-    English; `sign` puts + before a positive number; a value that rounds to zero never shows a sign."""
-    text = f"{value:,.{decimals}f}"
-    if float(text.replace(",", "")) == 0:
-        text = text.lstrip("-")
-    elif sign and value > 0:
-        text = "+" + text
-    text = text.replace("-", "−")  # a true minus: never read as a hyphen (or a formula)
-    if lang == "es":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
-
-
 def shown_text(value: Shown, decimals: int, lang: Lang, sign: bool = False) -> str:
     """A shown value as text (marks as they are)."""
     return value if isinstance(value, str) else number_text(value, decimals, lang, sign)
+
+
+def unrecorded(mart: Published, indicator: Indicator, areas: list[Area], lang: Lang) -> str | None:
+    """For a count (population...), the note that says why women + men fall short of the total in these areas: the
+    units with no sex (or no head's sex) recorded count in the total only. None when they add up, or when a hidden
+    cell keeps the difference from being shown."""
+    if indicator.value != "count" or indicator.pair is None:
+        return None
+    head = indicator.pair == "head_sex"
+    found: list[tuple[str, str]] = []
+    for area in areas:
+        total = mart.cell(indicator.id, area.code)
+        parts = [mart.cell(indicator.id, area.code, *((None, s) if head else (s, None))) for s in ("female", "male")]
+        if total is None or total.value is None or any(p is not None and p.value is None for p in parts):
+            continue
+        missing = total.value - sum(p.value or 0.0 for p in parts if p is not None)
+        if missing > 0:
+            found.append((area.name, number_text(missing, 0, lang)))
+    if not found:
+        return None
+    settings = mart.settings
+    key = "unrecorded_head_note" if head else "unrecorded_note"
+    unit = settings.unit(indicator.id, indicator.value, lang)
+    if len(areas) == 1:
+        return settings.word(key, lang, name=indicator.name(lang), count=found[0][1], unit=unit)
+    return settings.word(f"{key}_areas", lang, name=indicator.name(lang), unit=unit,
+                         where="; ".join(f"{name} {count}" for name, count in found))

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -19,9 +18,10 @@ from cbms import spreadsheet
 from cbms.atomic import save_workbook
 from cbms.config import Manifest
 from cbms.errors import CLI_001, LANGS, CbmsError, Lang
-from cbms.report.mart import Area, Mart, read_mart
-from cbms.report.settings import Settings, load_settings
-from cbms.report.tables import Row, Shown, domain_rows, domains, indicators_of, unit_label
+from cbms.published import Area, Published
+from cbms.published.numbers import excel_format, ratio_format
+from cbms.published.settings import Settings
+from cbms.report.tables import Row, Shown, domain_rows, domains, indicators_of, unrecorded
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 FILE_UNSAFE = re.compile(r"[^\w.-]+")
@@ -121,13 +121,10 @@ def _group_label(row: Row, settings: Settings, lang: Lang) -> str:
     return settings.word(key, lang)
 
 
-def _number_format(row: Row, style: _Style) -> str:
-    unit = row.indicator.value_unit
-    if row.kind == "gap":
-        return style.layout.gap_formats[unit]
+def _number_format(row: Row) -> str:
     if row.kind == "ratio":
-        return style.layout.ratio_format
-    return style.layout.number_formats[unit]
+        return ratio_format()
+    return excel_format(row.indicator.value, gap=row.kind == "gap")
 
 
 def _notes(settings: Settings, manifest: Manifest, lang: Lang, households: bool) -> list[str]:
@@ -143,7 +140,7 @@ def _notes(settings: Settings, manifest: Manifest, lang: Lang, households: bool)
     return notes
 
 
-def _domain_sheet(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, domain: str, lang: Lang,
+def _domain_sheet(ws: Worksheet, mart: Published, settings: Settings, manifest: Manifest, domain: str, lang: Lang,
                   style: _Style) -> None:
     areas = [mart.district, *mart.sectors]
     rows = domain_rows(mart, settings, domain, areas)
@@ -170,9 +167,10 @@ def _domain_sheet(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manif
         _put(ws, r, 2, row.indicator.name(lang) if total else None, font=style.bold, fill=fill, alignment=WRAP_TOP)
         if total:
             _fit_row(ws, r, [(row.indicator.name(lang), column_widths[1])], size)
-        _put(ws, r, 3, unit_label(settings, row.indicator, lang) if total else None, font=style.font, fill=fill)
+        unit = settings.unit(row.indicator.id, row.indicator.value, lang) if total else None
+        _put(ws, r, 3, unit, font=style.font, fill=fill)
         _put(ws, r, 4, _group_label(row, settings, lang), font=style.font, fill=fill)
-        number_format = _number_format(row, style)
+        number_format = _number_format(row)
         for k, value in enumerate(row.values):
             cell_fill = style.behind.get(row.behind[k], fill)
             if isinstance(value, str):
@@ -185,7 +183,9 @@ def _domain_sheet(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manif
     households = any(i.pair == "head_sex" for i in indicators_of(mart, domain))
     r += 1
     last = len(headers)
-    for note in _notes(settings, manifest, lang, households):
+    notes = _notes(settings, manifest, lang, households)
+    notes += [note for i in indicators_of(mart, domain) if (note := unrecorded(mart, i, areas, lang))]
+    for note in notes:
         r += 1
         _span(ws, r, 1, last, note, GREY, size, column_widths)
     r += 1
@@ -222,14 +222,14 @@ def _key_values(ws: Worksheet, r: int, title: str, pairs: Sequence[tuple[str, ob
     return r + 2
 
 
-def _cover(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, lang: Lang, sheets: list[tuple[str, str]],
-           style: _Style) -> None:
+def _cover(ws: Worksheet, mart: Published, settings: Settings, manifest: Manifest, lang: Lang,
+           sheets: list[tuple[str, str]], style: _Style) -> None:
     word = settings.word
     widths = [34.0, 90.0]
     size = style.layout.font_size
     _put(ws, 1, 1, f"{word('title', lang)} — {mart.district.name}", font=TITLE_FONT)
     period = " — ".join(manifest.period) if manifest.period else ""
-    r = _key_values(ws, 3, word("round", lang), [
+    r = _key_values(ws, 3, word("cover_facts", lang), [
         (word("district", lang), f"{mart.district.name} ({word('ubigeo', lang)} {mart.district.code})"),
         (word("round", lang), manifest.round_name), (word("period", lang), period),
         (word("generated", lang), dt.date.today().isoformat())], style, widths)
@@ -252,7 +252,8 @@ def _cover(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, la
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def _metadata(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest, lang: Lang, style: _Style) -> None:
+def _metadata(ws: Worksheet, mart: Published, settings: Settings, manifest: Manifest, lang: Lang,
+              style: _Style) -> None:
     word = settings.word
     widths = [22.0, 40.0, 22.0, 70.0, 11.0, 26.0, 9.0, 12.0, 16.0]
 
@@ -270,6 +271,11 @@ def _metadata(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest,
     r = block(3, word("poverty_lines", lang), pairs)
     r = block(r, word("suppression", lang), [(word("min_cell", lang), manifest.min_cell),
                                              (word("min_cell_sensitive", lang), manifest.min_cell_sensitive)])
+    primary, secondary = mart.protected_counts
+    r = block(r, word("disclosure", lang), [(word("primary_cells", lang), primary),
+                                            (word("secondary_cells", lang), secondary),
+                                            (word("x_means_label", lang), word("x_means", lang)),
+                                            (word("implied_label", lang), word("implied", lang))])
     prov = mart.provenance
     form = ", ".join(v for v in (prov.form_id, prov.form_version) if v)
     facts: list[tuple[str, object]] = [(word("cbms_version", lang), prov.cbms_version), (word("form", lang), form)]
@@ -294,10 +300,10 @@ def _metadata(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest,
         breakdowns = ", ".join(settings.breakdown(b, lang) for b in indicator.breakdowns)
         values: list[object] = [
             indicator.id, indicator.name(lang), settings.domain(indicator.domain, lang), indicator.definition(lang),
-            unit_label(settings, indicator, lang), breakdowns,
+            settings.unit(indicator.id, indicator.value, lang), breakdowns,
             word("word_yes" if indicator.sensitive else "word_no", lang),
             manifest.min_cell_sensitive if indicator.sensitive else manifest.min_cell,
-            word("word_yes", lang) if indicator.computed else word("not_computed", lang)]
+            word("word_yes", lang) if mart.is_computed(indicator) else word("not_computed", lang)]
         for column, value in enumerate(values, 1):
             _put(ws, r, column, value, font=style.font, alignment=WRAP_TOP)
         _fit_row(ws, r, list(zip(values, widths, strict=True)), style.layout.font_size)
@@ -306,7 +312,7 @@ def _metadata(ws: Worksheet, mart: Mart, settings: Settings, manifest: Manifest,
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def build_workbook(mart: Mart, settings: Settings, manifest: Manifest, lang: Lang) -> Workbook:
+def build_workbook(mart: Published, settings: Settings, manifest: Manifest, lang: Lang) -> Workbook:
     """The workbook in memory."""
     style = _Style(settings)
     workbook = Workbook()
@@ -332,15 +338,12 @@ def file_name(settings: Settings, manifest: Manifest, lang: Lang) -> str:
     return f"{settings.word('workbook_file', lang)}_{round_id}.xlsx"
 
 
-def write_workbook(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang = "es") -> Path:
+def write_workbook(mart: Published, out: Path, lang: Lang = "es") -> Path:
     """Write the indicator workbook in `lang` into the folder `out` (or to `out` itself when it ends in .xlsx);
     return its path."""
     if lang not in LANGS:
         raise CbmsError(CLI_001, lang=lang)
-    settings = load_settings()
-    mart = read_mart(con, manifest)
     out = Path(out)
-    target = out if out.suffix.lower() == ".xlsx" else out / file_name(settings, manifest, lang)
-    workbook = build_workbook(mart, settings, manifest, lang)
+    target = out if out.suffix.lower() == ".xlsx" else out / file_name(mart.settings, mart.manifest, lang)
+    workbook = build_workbook(mart, mart.settings, mart.manifest, lang)
     return save_workbook(target, workbook)
-

@@ -6,21 +6,15 @@ import tempfile
 from pathlib import Path
 
 import duckdb
-import yaml
+import pyarrow as pa
 
 from cbms.atomic import copy_query
-from cbms.errors import CLI_002, CbmsError
+from cbms.errors import CLI_002, CbmsError, os_reason
+from cbms.personal import personal_items, personal_values, scrub_rows
 
-PERSONAL_DATA = Path(__file__).resolve().parents[2] / "schemas" / "personal_data.yaml"
 ISSUES_PARQUET = "issues.parquet"
 PUBLIC_COLUMNS = ("rule", "severity", "table", "submission_key", "row_key", "column", "value", "message_es",
                   "message_en", "enumerator_id")
-
-
-def personal_items(path: Path = PERSONAL_DATA) -> tuple[str, ...]:
-    """The items declared as personal data (never published)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple(str(x) for x in data.get("personal", []))
 
 
 def ensure_out(out: Path) -> Path:
@@ -30,17 +24,22 @@ def ensure_out(out: Path) -> Path:
         with tempfile.TemporaryFile(dir=out, prefix=".cbms-"):
             pass
     except OSError as exc:
-        raise CbmsError(CLI_002, path=out, reason=exc.strerror or str(exc)) from exc
+        raise CbmsError(CLI_002, path=out, reason=os_reason(exc)) from exc
     return out
 
 
 def write_issues_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
-    """OUT/issues.parquet: every issue, with the values of personal items blanked."""
+    """OUT/analisis/issues.parquet: every issue, scrubbed by schemas/personal_data.yaml: a personal item's value
+    blanked, and no message quoting one (the household's names, phones, blocks... masked wherever they appear)."""
     ensure_out(out)
-    personal = personal_items()
-    listed = ", ".join("'" + p.replace("'", "''") + "'" for p in personal) or "NULL"
-    columns = ", ".join(f'"{c}"' if c != "value" else
-                        f'CASE WHEN "column" IN ({listed}) THEN NULL ELSE value END AS value'
-                        for c in PUBLIC_COLUMNS)
-    select = f'SELECT {columns} FROM clean.issues ORDER BY submission_key, row_key, rule, "column"'
-    return copy_query(con, select, out / ISSUES_PARQUET, "FORMAT parquet")
+    items = personal_items()
+    columns = ", ".join(f'"{c}"' for c in PUBLIC_COLUMNS)
+    issues: pa.Table = con.sql(
+        f'SELECT {columns} FROM clean.issues ORDER BY submission_key, row_key, rule, "column"').to_arrow_table()
+    rows = scrub_rows(issues.to_pylist(), personal_values(con, issues.column("submission_key").to_pylist(), items),
+                      items)
+    con.register("issues_shared", pa.Table.from_pylist(rows, schema=issues.schema))
+    try:
+        return copy_query(con, "SELECT * FROM issues_shared", out / ISSUES_PARQUET, "FORMAT parquet")
+    finally:
+        con.unregister("issues_shared")

@@ -27,7 +27,7 @@ CONTRACT = ["need_id", "indicator_id", "area_level", "area_code", "sex", "in_nee
 def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("budget-run")
     assert main(["run", "--demo", "--households", "500", "--seed", "7", "--out", str(out), "--format", "none"]) == 0
-    return out
+    return out / "analisis"  # where a run writes the analysts' tables (OUTPUTS.md)
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -214,10 +214,11 @@ def test_needs_matrix_and_costing(run: Path) -> None:
 
 
 def test_cbms_budget_on_its_own_gives_the_same_tables(run: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    again = run / "again"
-    assert main(["--lang", "en", "budget", "--db", str(run / "cbms.duckdb"), "--out", str(again)]) == 0
+    again = run.parent / "again"
+    assert main(["--lang", "en", "budget", "--db", str(run.parent / "supervision" / "cbms.duckdb"), "--out",
+                 str(again)]) == 0
     out = capsys.readouterr().out
     assert "Sectors by unmet need (weights: severity 0.4, size 0.4, gap 0.2)" in out
     for name in ("budget", "budget_needs", "budget_costing", "budget_against_need", "budget_ranking",
                  "budget_projects", "budget_classes"):
-        assert _rows(again / f"{name}.parquet") == _rows(run / f"{name}.parquet")
+        assert _rows(again / "analisis" / f"{name}.parquet") == _rows(run / f"{name}.parquet")

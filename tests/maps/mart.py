@@ -14,6 +14,9 @@ from typing import Any
 import duckdb
 
 from cbms.config import Manifest, load_manifest
+from cbms.errors import Lang
+from cbms.maps import MapReport, export_map_inputs
+from cbms.published import read_published
 
 # indicator_id, ord, name_es, name_en, value_unit, sensitive, map
 CATALOGUE = [
@@ -31,7 +34,7 @@ VALUES = [
     ("POV_01", "sector", "S01", None, "female", 98.0, 20, False),
     ("POV_01", "sector", "S02", None, None, 33.3, 3, True),  # suppressed by the mart
     ("POV_01", "sector", "S03", None, None, 0.0, 50, False),  # a true zero
-    ("POV_01", "sector", "S04", None, None, 30.0, 47, False),  # data without a polygon
+    ("POV_01", "sector", "S04", None, None, 30.0, 30, False),  # data without a polygon (and the fewest cases)
     ("NUT_01", "district", "150142", None, None, 8.0, 50, False),
     ("NUT_01", "sector", "S01", None, None, 10.0, 20, False),
     ("NUT_01", "sector", "S02", None, None, 12.5, 8, False),  # n 8 < 10 (sensitive): flag wrong, still hidden
@@ -106,3 +109,12 @@ def manifest_for(tmp: Path, boundaries: dict[str, Path] | None = None) -> Manife
     geography.write_text(GEOGRAPHY, encoding="utf-8")
     return dataclasses.replace(load_manifest(), geography=geography, boundaries=boundaries or {},
                                code_property="code", min_cell=5, min_cell_sensitive=10)
+
+
+def export(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, lang: Lang = "es",
+           boundaries: dict[str, Path] | None = None, code_property: str | None = None) -> MapReport:
+    """What `cbms map` does: the published mart (boundaries read there), then the map export; the report carries
+    the boundaries' problems first, as the command prints them."""
+    published = read_published(con, manifest, boundaries=boundaries, code_property=code_property)
+    report = export_map_inputs(published, out, lang)
+    return dataclasses.replace(report, problems=(*published.problems, *report.problems))

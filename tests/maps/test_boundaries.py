@@ -10,12 +10,12 @@ import duckdb
 import pytest
 
 from cbms import errors
-from cbms.maps import MapReport, export_map_inputs
-from tests.maps.mart import SQUARES, feature_collection, manifest_for, square, write_json
+from cbms.maps import MapReport
+from tests.maps.mart import SQUARES, export, feature_collection, manifest_for, square, write_json
 
 
 def _export(con: duckdb.DuckDBPyConnection, tmp_path: Path, boundary: Path, **kwargs: Any) -> MapReport:
-    return export_map_inputs(con, manifest_for(tmp_path), tmp_path / "out", boundaries={"sector": boundary}, **kwargs)
+    return export(con, manifest_for(tmp_path), tmp_path / "out", boundaries={"sector": boundary}, **kwargs)
 
 
 def _codes(report: MapReport) -> list[str]:
@@ -37,7 +37,7 @@ def test_joined_geojson(mart: duckdb.DuckDBPyConnection, tmp_path: Path, sectors
     assert (s01["properties"]["POV_01"], s01["properties"]["POV_01_n"]) == (25.0, 40)
     assert s01["properties"]["GEN_01_GAP"] == 20.0
     s02 = features["S02"]["properties"]
-    assert (s02["POV_01"], s02["POV_01_suppressed"], s02["POV_01_n"]) == (None, True, 3)
+    assert (s02["POV_01"], s02["POV_01_suppressed"], s02["POV_01_n"]) == (None, True, None)  # n 3: not printed
     s03 = features["S03"]["properties"]
     assert (s03["POV_01"], s03["POV_01_suppressed"]) == (0.0, False)  # a true zero
     s05 = features["S05"]["properties"]  # a polygon without data: every cell null, nothing suppressed
@@ -145,7 +145,7 @@ def test_duplicate_codes_are_merged(mart: duckdb.DuckDBPyConnection, tmp_path: P
 
 def test_numeric_codes_and_a_district_boundary(mart: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     district = {"type": "Feature", "properties": {"ubigeo": 150142}, "geometry": square(-76.97, -12.23, 0.03)}
-    report = export_map_inputs(mart, manifest_for(tmp_path), tmp_path / "out", code_property="ubigeo",
+    report = export(mart, manifest_for(tmp_path), tmp_path / "out", code_property="ubigeo",
                                boundaries={"district": write_json(tmp_path / "d.geojson", district),
                                            "manzana": tmp_path / "m.geojson"})
     level = report.level("district")

@@ -9,8 +9,7 @@ from pathlib import Path
 import duckdb
 
 from cbms.config import load_manifest
-from cbms.maps import export_map_inputs
-from tests.maps.mart import CATALOGUE, build_mart
+from tests.maps.mart import CATALOGUE, build_mart, export
 
 
 def test_demo_boundaries(tmp_path: Path) -> None:
@@ -29,7 +28,7 @@ def test_demo_boundaries(tmp_path: Path) -> None:
                 values.append((ind, level, code, "male", None, 10.0, 30, False))
     con = duckdb.connect(":memory:")
     build_mart(con, values=values)
-    report = export_map_inputs(con, dataclasses.replace(manifest, min_cell=5), tmp_path, lang="en")
+    report = export(con, dataclasses.replace(manifest, min_cell=5), tmp_path, lang="en")
     assert [lv.level for lv in report.levels] == ["district", "sector", "grupo"]
     for name, count in (("sector", 10), ("grupo", 56)):
         level = report.level(name)

@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cbms.errors import MAP_001, MAP_002, CbmsError
-from cbms.maps import export_map_inputs
-from cbms.maps.tables import read_map_indicators
-from tests.maps.mart import CATALOGUE, build_mart, manifest_for
+from cbms.errors import MAP_002, REP_003, CbmsError
+from cbms.maps.wide import map_layers
+from cbms.published import read_published
+from tests.maps.mart import CATALOGUE, build_mart, export, manifest_for
 
 
 def _rows(path: Path) -> dict[str, dict[str, str]]:
@@ -23,7 +23,7 @@ def _rows(path: Path) -> dict[str, dict[str, str]]:
 
 @pytest.fixture
 def sector_rows(mart: duckdb.DuckDBPyConnection, tmp_path: Path) -> dict[str, dict[str, str]]:
-    report = export_map_inputs(mart, manifest_for(tmp_path), tmp_path / "out")
+    report = export(mart, manifest_for(tmp_path), tmp_path / "out")
     table = report.level("sector")
     assert table is not None and table.table is not None
     return _rows(table.table)
@@ -51,7 +51,7 @@ def test_cells_are_the_totals(sector_rows: dict[str, dict[str, str]]) -> None:
 
 def test_suppressed_values_are_removed_and_flagged(sector_rows: dict[str, dict[str, str]]) -> None:
     s02 = sector_rows["S02"]
-    assert (s02["POV_01"], s02["POV_01_n"], s02["POV_01_suppressed"]) == ("", "3", "true")
+    assert (s02["POV_01"], s02["POV_01_n"], s02["POV_01_suppressed"]) == ("", "", "true")  # n 3: not printed
     # the mart's flag says false, but n 8 is under the sensitive threshold 10: still never published
     assert (s02["NUT_01"], s02["NUT_01_suppressed"]) == ("", "true")
     # women's cell suppressed (n 3): the gap is too
@@ -62,20 +62,22 @@ def test_suppressed_values_are_removed_and_flagged(sector_rows: dict[str, dict[s
 def test_true_zero_stays_zero(sector_rows: dict[str, dict[str, str]]) -> None:
     s03 = sector_rows["S03"]
     assert (s03["POV_01"], s03["POV_01_suppressed"]) == ("0", "false")
-    assert (s03["NUT_01"], s03["NUT_01_suppressed"]) == ("0", "false")
+    # NUT_01's true zero in S03 is hidden to protect S02 (the district minus S01 and S03 would give S02 away)
+    assert (s03["NUT_01"], s03["NUT_01_suppressed"]) == ("", "true")
     assert (s03["GEN_01_GAP"], s03["GEN_01_GAP_suppressed"]) == ("0", "false")  # 25.0 - 25.0
 
 
 def test_every_area_with_data_has_a_row_even_without_a_polygon(sector_rows: dict[str, dict[str, str]]) -> None:
     assert list(sector_rows) == ["S01", "S02", "S03", "S04"]
-    assert sector_rows["S04"]["POV_01"] == "30"
+    assert sector_rows["S04"]["POV_01_suppressed"] == "true"  # hidden to protect S02: the fewest cases of the rest
+    assert sector_rows["S04"]["POV_01"] == "" and sector_rows["S04"]["GEN_01"] == ""
     assert sector_rows["S04"]["NUT_01"] == ""  # no row in the mart: empty, and not suppressed
     assert sector_rows["S04"]["NUT_01_suppressed"] == "false"
 
 
 def test_no_suppressed_value_is_published_anywhere(mart: duckdb.DuckDBPyConnection, tmp_path: Path,
                                                     sectors: Path) -> None:
-    report = export_map_inputs(mart, manifest_for(tmp_path, {"sector": sectors}), tmp_path / "out")
+    report = export(mart, manifest_for(tmp_path, {"sector": sectors}), tmp_path / "out")
     records: list[dict[str, object]] = []
     for path in report.files:
         if path.suffix == ".csv":
@@ -89,13 +91,15 @@ def test_no_suppressed_value_is_published_anywhere(mart: duckdb.DuckDBPyConnecti
             if key.endswith("_suppressed") and flag in ("true", True):
                 flagged += 1
                 assert record[key.removesuffix("_suppressed")] in ("", None)
-    assert flagged == 3 * 2  # S02's POV_01, NUT_01 and gap, in the CSV and the GeoJSON
+    # S02's POV_01, NUT_01 and gap in the CSV and the GeoJSON; the cells hidden to protect them: S03's NUT_01 in
+    # both, S04's POV_01 in the CSV only (S04 has no polygon)
+    assert flagged == 3 * 2 + 2 + 1
     text = "".join(p.read_text(encoding="utf-8") for p in report.files if p.suffix in (".csv", ".geojson"))
     assert "33.3" not in text and "12.5" not in text  # S02's suppressed values
 
 
 def test_district_table(mart: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    report = export_map_inputs(mart, manifest_for(tmp_path), tmp_path / "out")
+    report = export(mart, manifest_for(tmp_path), tmp_path / "out")
     district = report.level("district")
     assert district is not None and district.table is not None and district.geojson is None
     row = _rows(district.table)["150142"]
@@ -103,7 +107,7 @@ def test_district_table(mart: duckdb.DuckDBPyConnection, tmp_path: Path) -> None
 
 
 def test_csv_is_utf8_with_names_as_written(mart: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    report = export_map_inputs(mart, manifest_for(tmp_path), tmp_path / "out")
+    report = export(mart, manifest_for(tmp_path), tmp_path / "out")
     table = report.level("sector")
     assert table is not None and table.table is not None
     data = table.table.read_bytes()
@@ -114,8 +118,8 @@ def test_csv_is_utf8_with_names_as_written(mart: duckdb.DuckDBPyConnection, tmp_
 def test_no_mart_is_an_error(tmp_path: Path) -> None:
     con = duckdb.connect(":memory:")
     with pytest.raises(CbmsError) as caught:
-        export_map_inputs(con, manifest_for(tmp_path), tmp_path / "out")
-    assert caught.value.detail is MAP_001
+        export(con, manifest_for(tmp_path), tmp_path / "out")
+    assert caught.value.detail is REP_003
     assert not (tmp_path / "out").exists()
 
 
@@ -123,7 +127,7 @@ def test_no_map_indicator_is_an_error(tmp_path: Path) -> None:
     con = duckdb.connect(":memory:")
     build_mart(con, catalogue=[(*row[:6], False) for row in CATALOGUE])
     with pytest.raises(CbmsError) as caught:
-        read_map_indicators(con)
+        map_layers(read_published(con, manifest_for(tmp_path)))
     assert caught.value.detail is MAP_002
 
 
@@ -131,13 +135,13 @@ def test_empty_mart_is_an_error(tmp_path: Path) -> None:
     con = duckdb.connect(":memory:")
     build_mart(con, values=[])
     with pytest.raises(CbmsError) as caught:
-        export_map_inputs(con, manifest_for(tmp_path), tmp_path / "out")
-    assert caught.value.detail is MAP_001
+        export(con, manifest_for(tmp_path), tmp_path / "out")
+    assert caught.value.detail is REP_003
 
 
 def test_reads_only_the_mart(mart: duckdb.DuckDBPyConnection, tmp_path: Path, sectors: Path) -> None:
     """Privacy: the export needs nothing but aggregates; this database has no clean.* or raw.* at all."""
     schemas = {r[0] for r in mart.execute("SELECT DISTINCT table_schema FROM information_schema.tables").fetchall()}
     assert schemas == {"mart"}
-    report = export_map_inputs(mart, manifest_for(tmp_path, {"sector": sectors}), tmp_path / "out")
+    report = export(mart, manifest_for(tmp_path, {"sector": sectors}), tmp_path / "out")
     assert report.files

@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 from cbms.config import Manifest, load_manifest
+from cbms.published import Published, read_published
 
 CATALOGUE = [
     # id, ord, domain, name_es, name_en, unit, value_unit, breakdowns, sensitive, map, computed
@@ -159,3 +160,9 @@ def manifest(tmp_path: Path) -> Manifest:
     sectors.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
     return dataclasses.replace(load_manifest(), geography=geography, boundaries={"sector": sectors},
                                round_id="ves-2025", round_name="Villa El Salvador — ronda 2025")
+
+
+@pytest.fixture
+def published(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> Published:
+    """The published mart of the tiny mart."""
+    return read_published(con, manifest)

@@ -7,6 +7,7 @@ writing each output into /dev/full (every write fails with ENOSPC)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 from cbms import atomic
 from cbms.cli import main
 from cbms.demo import FORM, write_demo
+from cbms.errors import OS_REASONS
 from tests.conftest import Census
 from tests.database import content_hash, leftovers
 
@@ -86,6 +88,9 @@ def full_output_disk(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if module is not None and getattr(module, "write_atomically", None) is real:
             monkeypatch.setattr(module, "write_atomically", into_full_disk)
     yield
+    for module in list(sys.modules.values()):  # one first imported during the test took the patched function
+        if module is not None and getattr(module, "write_atomically", None) is into_full_disk:
+            module.write_atomically = real  # not monkeypatch: its undo would bring the patch back
 
 
 @pytest.mark.parametrize(("command", "database"), [
@@ -106,7 +111,7 @@ def test_a_full_output_folder_is_exit_1_and_leaves_no_half_file(
 
     lines = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and lines[-1].startswith("✗ [CLI_002]"), lines  # before, the PDFs: a warning and exit 0
-    assert "No space left on device" in lines[-1]
+    assert OS_REASONS[errno.ENOSPC][0] in lines[-1]  # the system's reason, from the catalogue, in Spanish
     assert not [p for p in out.rglob("*") if p.is_file()]  # nothing half-written, no temporary left
     assert leftovers(tmp_path) == []
 

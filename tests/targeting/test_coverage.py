@@ -19,7 +19,7 @@ MIN_CELL, MIN_CELL_SENSITIVE = 5, 10  # pipelines/ves_demo.toml
 def _published(demo_out: Path) -> list[dict[str, Any]]:
     con = duckdb.connect()
     try:
-        frame = con.execute(f"SELECT * FROM '{demo_out / 'coverage.parquet'}'").df()
+        frame = con.execute(f"SELECT * FROM '{demo_out / 'analisis' / 'coverage.parquet'}'").df()
     finally:
         con.close()
     return [{k: (None if v != v else v) for k, v in row.items()} for row in frame.to_dict("records")]
@@ -28,8 +28,8 @@ def _published(demo_out: Path) -> list[dict[str, Any]]:
 def test_the_contract(demo_out: Path) -> None:
     con = duckdb.connect()
     try:
-        described = con.execute(f"DESCRIBE SELECT * FROM '{demo_out / 'coverage.parquet'}'").fetchall()
-        csv_rows = con.execute(f"SELECT count(*) FROM read_csv('{demo_out / 'coverage.csv'}')").fetchall()[0][0]
+        described = con.execute(f"DESCRIBE SELECT * FROM '{demo_out / 'analisis' / 'coverage.parquet'}'").fetchall()
+        csv_rows = con.execute(f"SELECT count(*) FROM read_csv('{demo_out / 'analisis' / 'coverage.csv'}')").fetchall()[0][0]
     finally:
         con.close()
     assert tuple(d[0] for d in described) == COLUMNS  # exactly OUTPUTS.md's columns, in its order
@@ -39,7 +39,7 @@ def test_the_contract(demo_out: Path) -> None:
 
 def test_every_programme_and_area_recomputed(demo_out: Path, targeting: Targeting) -> None:
     assert set(oracle.RULES) == {r.id for r in targeting.rules}, "a declared rule has no second implementation"
-    con = duckdb.connect(str(demo_out / "cbms.duckdb"), read_only=True)
+    con = duckdb.connect(str(demo_out / "supervision" / "cbms.duckdb"), read_only=True)
     try:
         homes = oracle.households(con)
     finally:
@@ -97,7 +97,7 @@ def test_invariants(demo_out: Path) -> None:
 
 
 def test_nothing_personal_in_the_coverage_files(demo_out: Path) -> None:
-    con = duckdb.connect(str(demo_out / "cbms.duckdb"), read_only=True)
+    con = duckdb.connect(str(demo_out / "supervision" / "cbms.duckdb"), read_only=True)
     try:
         secrets = {str(v) for (v,) in con.execute(
             "SELECT _submission_key FROM clean.household UNION SELECT address FROM clean.household "
@@ -107,7 +107,7 @@ def test_nothing_personal_in_the_coverage_files(demo_out: Path) -> None:
     finally:
         con.close()
     assert len(secrets) > 1000
-    text = (demo_out / "coverage.csv").read_text(encoding="utf-8")
+    text = (demo_out / "analisis" / "coverage.csv").read_text(encoding="utf-8")
     cells = {c for line in text.splitlines() for c in line.split(",")} | {
         str(v) for r in _published(demo_out) for v in r.values()}
     # a block code may look like a sector's letter; what matters is that no cell is a key, name, address or block
@@ -119,7 +119,7 @@ def test_the_command_gives_the_run_s_bytes(demo_out: Path, tmp_path: Path, capsy
     """`cbms coverage` on the run's database makes its own unit views and writes the same files the run did."""
     from cbms.cli import main
 
-    assert main(["--lang", "en", "coverage", "--db", str(demo_out / "cbms.duckdb"), "--out", str(tmp_path)]) == 0
+    assert main(["--lang", "en", "coverage", "--db", str(demo_out / "supervision" / "cbms.duckdb"), "--out", str(tmp_path)]) == 0
     for name in ("coverage.parquet", "coverage.csv"):
-        assert (tmp_path / name).read_bytes() == (demo_out / name).read_bytes()
+        assert (tmp_path / "analisis" / name).read_bytes() == (demo_out / "analisis" / name).read_bytes()
     assert "Pensión 65" in capsys.readouterr().out

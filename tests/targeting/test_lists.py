@@ -30,7 +30,7 @@ KEY = base64.b64encode(bytes(range(32))).decode()  # a fixed test key: 32 bytes,
 
 def _write(demo_out: Path, targeting: Targeting, rule: str, out: Path, purpose: str | None = "visitas",
            encrypt: bool = False) -> WrittenList:
-    con = duckdb.connect(str(demo_out / "cbms.duckdb"))
+    con = duckdb.connect(str(demo_out / "supervision" / "cbms.duckdb"))
     try:
         only = dataclasses.replace(targeting, rules=(targeting.get(rule),))
         return write_list(con, only, load_manifest(), purpose, out, encrypt=encrypt)
@@ -39,7 +39,7 @@ def _write(demo_out: Path, targeting: Targeting, rule: str, out: Path, purpose: 
 
 
 def _log(demo_out: Path) -> list[object]:
-    con = duckdb.connect(str(demo_out / "cbms.duckdb"), read_only=True)
+    con = duckdb.connect(str(demo_out / "supervision" / "cbms.duckdb"), read_only=True)
     try:
         return list(list_log(con))
     finally:
@@ -55,7 +55,7 @@ def test_a_run_writes_no_list(demo_out: Path) -> None:
                                   "contigo"])
 def test_a_list_holds_exactly_the_households_its_rule_selects(demo_out: Path, targeting: Targeting, rule: str,
                                                                tmp_path: Path) -> None:
-    con = duckdb.connect(str(demo_out / "cbms.duckdb"), read_only=True)
+    con = duckdb.connect(str(demo_out / "supervision" / "cbms.duckdb"), read_only=True)
     try:
         homes = oracle.households(con)
     finally:
@@ -170,7 +170,7 @@ def test_a_missing_or_bad_key(demo_out: Path, targeting: Targeting, tmp_path: Pa
 
 
 def test_command_line(demo_out: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db, rule = str(demo_out / "cbms.duckdb"), str(ROOT / "pipelines" / "targeting" / "pension65.yaml")
+    db, rule = str(demo_out / "supervision" / "cbms.duckdb"), str(ROOT / "pipelines" / "targeting" / "pension65.yaml")
     assert main(["target", "--rule", rule, "--db", db, "--out", str(tmp_path / "l")]) == 1
     assert "[TGT_015]" in capsys.readouterr().err
     assert main(["--lang", "en", "target", "--rule", rule, "--db", db, "--out", str(demo_out / "l"),

@@ -1,4 +1,5 @@
-"""Load the analysts' report settings (reports/*.yaml and pipelines/dimensions.yaml) into one checked, frozen object."""
+"""Load the analysts' output settings (reports/*.yaml and pipelines/dimensions.yaml) into one checked, frozen object:
+the words of every published output, how each indicator reads, and the layouts."""
 
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ from typing import Any, Literal
 import yaml
 
 from cbms.config import ROOT
-from cbms.errors import REP_001, REP_002, CbmsError, Lang
+from cbms.errors import REP_001, REP_002, CbmsError, Lang, Said
 
 REPORTS = ROOT / "reports"
 PIPELINES = ROOT / "pipelines"
-VALUES = ("percent", "mean", "count", "per_1000", "index")  # the value units of the indicator catalogue
 Direction = Literal["bad", "good", "neutral"]
 DIRECTIONS: tuple[Direction, ...] = ("bad", "good", "neutral")
 HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
@@ -41,9 +41,6 @@ class GapSize:
 class WorkbookLayout:
     """reports/workbook.yaml."""
 
-    number_formats: Mapping[str, str]
-    gap_formats: Mapping[str, str]
-    ratio_format: str
     colours: Mapping[str, str]
     widths: Mapping[str, float]
     font_size: float
@@ -56,7 +53,6 @@ class ProfileLayout:
     colours: Mapping[str, str]
     hatch: Mapping[str, str]
     map_indicator: str
-    map_palette: tuple[str, ...]
     key_figures: tuple[str, ...]
     top_gaps: int
     chart_min_bars: int
@@ -65,10 +61,11 @@ class ProfileLayout:
 
 @dataclass(frozen=True, slots=True)
 class Dimensions:
-    """The labels of pipelines/dimensions.yaml the reports use: domains and breakdowns."""
+    """The labels of pipelines/dimensions.yaml the outputs use: domains, breakdowns and area levels."""
 
     domains: Mapping[str, Mapping[str, str]]
     breakdowns: Mapping[str, Mapping[str, Any]]
+    area_levels: Mapping[str, Mapping[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +99,22 @@ class Settings:
         """A breakdown's label (Sexo, Grupo de edad...)."""
         return str(self.dimensions.breakdowns.get(breakdown, {}).get("label", {}).get(lang, breakdown))
 
+    def level(self, level: str, lang: Lang) -> str:
+        """An area level's label (Sector, Grupo residencial...; its code when dimensions.yaml lacks it)."""
+        return str(self.dimensions.area_levels.get(level, {}).get(lang, level))
+
+    def choice(self, breakdown: str, value: str, lang: Lang) -> str:
+        """A breakdown value's label (Mujeres, 0 a 5 años...; the value itself when dimensions.yaml lacks it)."""
+        values = self.dimensions.breakdowns.get(breakdown, {}).get("values", {})
+        return str(values.get(value, {}).get(lang, value))
+
+    def unit(self, indicator_id: str, value_unit: str, lang: Lang) -> str:
+        """The unit shown beside a value: %, hours, soles, per 1,000, index..."""
+        measure = self.measure(self.reading(indicator_id).measure, lang)
+        if measure and value_unit in ("mean", "count"):
+            return measure
+        return self.word(f"unit_{value_unit}", lang)
+
     def measure(self, measure: str | None, lang: Lang) -> str | None:
         """The word for what a mean counts (hours, soles...), if declared."""
         return self.measures[measure][lang] if measure else None
@@ -111,7 +124,7 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise CbmsError(REP_001, path=path, reason="no existe / not found") from exc
+        raise CbmsError(REP_001, path=path, reason=Said("no existe", "not found")) from exc
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise CbmsError(REP_001, path=path, reason=" ".join(str(exc).split())) from exc
     if not isinstance(data, dict):
@@ -174,15 +187,6 @@ def _gap(path: Path, data: dict[str, Any], key: str) -> GapSize:
                    _number(path, f"gaps.{key}.relative", size.get("relative")))
 
 
-def _formats(path: Path, data: dict[str, Any], key: str) -> dict[str, str]:
-    formats = _table(path, data, key)
-    for unit in VALUES:
-        if not isinstance(formats.get(unit), str):
-            raise _bad(path, f"{key}.{unit}", formats.get(unit), "un formato de número de Excel",
-                       "an Excel number format")
-    return {unit: str(formats[unit]) for unit in VALUES}
-
-
 def _workbook(path: Path) -> WorkbookLayout:
     data = _read(path)
     colours = {k: _colour(path, f"colours.{k}", v) for k, v in _table(path, data, "colours").items()}
@@ -193,11 +197,7 @@ def _workbook(path: Path) -> WorkbookLayout:
     for key in ("indicator", "unit", "group", "area_min", "area_max"):
         if key not in widths:
             raise _bad(path, f"widths.{key}", None, "un ancho en caracteres", "a width in characters")
-    ratio = data.get("ratio_format")
-    if not isinstance(ratio, str):
-        raise _bad(path, "ratio_format", ratio, "un formato de número de Excel", "an Excel number format")
-    return WorkbookLayout(_formats(path, data, "number_formats"), _formats(path, data, "gap_formats"), ratio, colours,
-                          widths, _number(path, "font_size", data.get("font_size", 10)))
+    return WorkbookLayout(colours, widths, _number(path, "font_size", data.get("font_size", 10)))
 
 
 def _count(path: Path, key: str, value: object) -> int:
@@ -213,9 +213,6 @@ def _profile(path: Path) -> ProfileLayout:
         if key not in colours:
             raise _bad(path, f"colours.{key}", None, "un color", "a colour")
     hatch = _table(path, data, "hatch")
-    palette = data.get("map_palette")
-    if not isinstance(palette, list) or len(palette) < 2:
-        raise _bad(path, "map_palette", palette, "una lista de 2 o más colores", "a list of 2 or more colours")
     figures = data.get("key_figures")
     if not isinstance(figures, list) or not all(isinstance(f, str) for f in figures):
         raise _bad(path, "key_figures", figures, "una lista de códigos de indicador", "a list of indicator codes")
@@ -228,14 +225,14 @@ def _profile(path: Path) -> ProfileLayout:
     return ProfileLayout(
         colours=colours, hatch={"women": str(hatch.get("women") or ""), "men": str(hatch.get("men") or "")},
         map_indicator=indicator,
-        map_palette=tuple("#" + _colour(path, f"map_palette[{i}]", c) for i, c in enumerate(palette)),
         key_figures=tuple(figures), top_gaps=_count(path, "top_gaps", data.get("top_gaps")),
         chart_min_bars=_count(path, "chart_min_bars", data.get("chart_min_bars", 2)), chart_skip=tuple(skip))
 
 
 def _dimensions(path: Path) -> Dimensions:
     data = _read(path)
-    return Dimensions(domains=_table(path, data, "domains"), breakdowns=_table(path, data, "breakdowns"))
+    return Dimensions(domains=_table(path, data, "domains"), breakdowns=_table(path, data, "breakdowns"),
+                      area_levels=_table(path, data, "area_levels"))
 
 
 def load_settings(folder: Path = REPORTS, pipelines: Path = PIPELINES) -> Settings:

@@ -1,4 +1,4 @@
-"""The report settings (reports/*.yaml): every indicator has a direction, every word both languages, errors name keys."""
+"""The output settings (reports/*.yaml): every indicator has a direction, every word both languages, errors name keys."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from cbms.errors import CbmsError
-from cbms.report.settings import PIPELINES, REPORTS, load_settings
+from cbms.published.settings import PIPELINES, REPORTS, load_settings
 
 SHIPPED = {yaml.safe_load(p.read_text(encoding="utf-8"))["id"]: yaml.safe_load(p.read_text(encoding="utf-8"))
            for p in sorted((PIPELINES / "indicators").glob("*.yaml"))}

@@ -1,4 +1,5 @@
-"""Boundaries: read a user's GeoJSON (checking codes, repairing geometries), join it to a wide table, write it back."""
+"""The one GeoJSON reader of the outputs: a level's boundary file, its codes checked against the data, invalid
+geometries repaired or skipped, each problem coded."""
 
 from __future__ import annotations
 
@@ -12,18 +13,17 @@ from typing import Any
 
 import shapely
 from shapely.errors import GEOSException, ShapelyError
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from cbms.errors import MAP_006, MAP_007, MAP_008, MAP_009, MAP_010, MAP_011, MAP_012, MAP_013, MAP_014, MAP_018
-from cbms.maps.summary import MapProblem
-from cbms.maps.tables import AreaRow, WideTable
+from cbms.published.problems import Problem
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 @dataclass(frozen=True, slots=True)
-class Area:
+class Shape:
     """One boundary area: its code, a name if the file has one, and a valid polygonal geometry."""
 
     code: str
@@ -38,7 +38,7 @@ class Boundaries:
 
     level: str
     path: Path
-    areas: tuple[Area, ...]
+    areas: tuple[Shape, ...]
     repaired: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
     lonlat: bool = True  # coordinates look like WGS84 longitude/latitude (RFC 7946)
@@ -51,15 +51,6 @@ class Boundaries:
         return {a.code: a.name for a in self.areas if a.name}
 
 
-@dataclass(frozen=True, slots=True)
-class Joined:
-    """A level's boundaries against its data: each area with its row (None: no data), and the codes that miss."""
-
-    pairs: tuple[tuple[Area, AreaRow | None], ...]
-    no_data: tuple[str, ...]  # in the boundaries, not in the data
-    no_boundary: tuple[str, ...]  # in the data, not in the boundaries
-
-
 def _code(value: object) -> str:
     """A code as text: numbers written in a GeoJSON (150142, 150142.0) read like the data's codes."""
     if isinstance(value, float) and value.is_integer():
@@ -67,16 +58,16 @@ def _code(value: object) -> str:
     return "" if value is None or isinstance(value, bool) else str(value).strip()
 
 
-def _not_geojson(path: Path, level: str, es: str, en: str) -> tuple[None, list[MapProblem]]:
-    return None, [MapProblem(MAP_007, {"path": path, "level": level, "reason_es": es, "reason_en": en})]
+def _not_geojson(path: Path, level: str, es: str, en: str) -> tuple[None, list[Problem]]:
+    return None, [Problem(MAP_007, {"path": path, "level": level, "reason_es": es, "reason_en": en})]
 
 
-def _load(path: Path, level: str) -> tuple[list[Any] | None, Mapping[str, Any] | None, list[MapProblem]]:
+def _load(path: Path, level: str) -> tuple[list[Any] | None, Mapping[str, Any] | None, list[Problem]]:
     """The features of a GeoJSON file and its legacy crs, or the problem that stops reading it."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return None, None, [MapProblem(MAP_006, {"path": path, "level": level})]
+        return None, None, [Problem(MAP_006, {"path": path, "level": level})]
     except (OSError, UnicodeDecodeError) as exc:
         return None, None, _not_geojson(path, level, str(exc), str(exc))[1]
     try:
@@ -124,10 +115,10 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry | None:
     return None
 
 
-def _geometry(raw: object, where: dict[str, object]) -> tuple[BaseGeometry | None, bool, MapProblem | None]:
+def _geometry(raw: object, where: dict[str, object]) -> tuple[BaseGeometry | None, bool, Problem | None]:
     """A usable geometry, whether it was repaired, and the problem met (repaired or unusable)."""
-    def unusable(es: str, en: str) -> tuple[None, bool, MapProblem]:
-        return None, False, MapProblem(MAP_011, {**where, "reason_es": es, "reason_en": en})
+    def unusable(es: str, en: str) -> tuple[None, bool, Problem]:
+        return None, False, Problem(MAP_011, {**where, "reason_es": es, "reason_en": en})
 
     if not isinstance(raw, dict):
         return unusable("sin geometría", "no geometry")
@@ -151,11 +142,11 @@ def _geometry(raw: object, where: dict[str, object]) -> tuple[BaseGeometry | Non
         return unusable(f"{reason}; make_valid: {exc}", f"{reason}; make_valid: {exc}")
     if fixed is None:
         return unusable(f"{reason}; make_valid no deja polígonos", f"{reason}; make_valid leaves no polygon")
-    return fixed, True, MapProblem(MAP_010, {**where, "reason_es": reason, "reason_en": reason})
+    return fixed, True, Problem(MAP_010, {**where, "reason_es": reason, "reason_en": reason})
 
 
 def read_boundaries(path: Path, level: str, code_property: str,
-                    data_codes: Collection[str]) -> tuple[Boundaries | None, list[MapProblem]]:
+                    data_codes: Collection[str]) -> tuple[Boundaries | None, list[Problem]]:
     """Read a GeoJSON of one level. None (with the reason) when it cannot be used at all: not found, not a
     GeoJSON, no code property, no code matching the data, no usable area. Bad areas are skipped or repaired."""
     features, crs, problems = _load(path, level)
@@ -164,12 +155,12 @@ def read_boundaries(path: Path, level: str, code_property: str,
     if not any(code_property in _properties(f) for f in features):
         keys = sorted({k for f in features for k in _properties(f)})
         found = ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "") or "-"
-        return None, [MapProblem(MAP_008, {"path": path, "prop": code_property, "found": found, "level": level,
+        return None, [Problem(MAP_008, {"path": path, "prop": code_property, "found": found, "level": level,
                                            **_hint(features, code_property, data_codes)})]
     codes = [_code(_properties(f).get(code_property)) for f in features]
     if data_codes and not set(codes) & set(data_codes):
         example = next((c for c in codes if c), "")
-        return None, [MapProblem(MAP_009, {"path": path, "prop": code_property, "example": example,
+        return None, [Problem(MAP_009, {"path": path, "prop": code_property, "example": example,
                                            "level": level, "data_example": min(data_codes),
                                            **_hint(features, code_property, data_codes)})]
     kept: dict[str, list[tuple[BaseGeometry, Mapping[str, Any] | None, str]]] = {}
@@ -180,7 +171,7 @@ def read_boundaries(path: Path, level: str, code_property: str,
         props = _properties(feature)
         illustrative = illustrative or props.get("illustrative") is True
         if not code:
-            problems.append(MapProblem(MAP_012, {"path": path, "index": index, "prop": code_property}))
+            problems.append(Problem(MAP_012, {"path": path, "index": index, "prop": code_property}))
             skipped.append(f"#{index}")
             continue
         raw = feature.get("geometry") if isinstance(feature, dict) else None
@@ -199,47 +190,17 @@ def read_boundaries(path: Path, level: str, code_property: str,
     for code in sorted(kept):
         parts = kept[code]
         if len(parts) > 1:
-            problems.append(MapProblem(MAP_013, {"path": path, "code": code, "count": len(parts)}))
+            problems.append(Problem(MAP_013, {"path": path, "code": code, "count": len(parts)}))
             merged = _polygonal(shapely.union_all([g for g, _, _ in parts]))
-            areas.append(Area(code, next((n for _, _, n in parts if n), ""), merged, None))
+            areas.append(Shape(code, next((n for _, _, n in parts if n), ""), merged, None))
         else:
-            areas.append(Area(code, parts[0][2], parts[0][0], parts[0][1]))
+            areas.append(Shape(code, parts[0][2], parts[0][0], parts[0][1]))
     if not areas:
-        problems.append(MapProblem(MAP_014, {"path": path, "level": level}))
+        problems.append(Problem(MAP_014, {"path": path, "level": level}))
         return None, problems
     xmin, ymin, xmax, ymax = shapely.union_all([a.geometry for a in areas]).bounds
     lonlat = -180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90
     if not lonlat:
-        problems.append(MapProblem(MAP_018, {"path": path}))
+        problems.append(Problem(MAP_018, {"path": path}))
     return Boundaries(level=level, path=path, areas=tuple(areas), repaired=tuple(repaired),
                       skipped=tuple(skipped), lonlat=lonlat, illustrative=illustrative, crs=crs), problems
-
-
-def join(table: WideTable, boundaries: Boundaries) -> Joined:
-    """Pair each boundary area with its data row; list the codes on one side only (none is dropped silently)."""
-    rows = {r.code: r for r in table.rows}
-    pairs = tuple((a, rows.get(a.code)) for a in boundaries.areas)
-    drawn = {a.code for a in boundaries.areas}
-    return Joined(pairs=pairs, no_data=tuple(a.code for a, row in pairs if row is None),
-                  no_boundary=tuple(c for c in table.codes if c not in drawn))
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def geojson_text(table: WideTable, boundaries: Boundaries, joined: Joined, names: Mapping[str, str]) -> str:
-    """The joined FeatureCollection, one feature per line: code, name, every indicator's value, n and
-    suppression flag (null values where suppressed or no data), and the boundary's geometry. `names` name the
-    areas that have no data."""
-    head: dict[str, object] = {"type": "FeatureCollection", "name": f"cbms_{table.level}"}
-    if boundaries.crs is not None:
-        head["crs"] = boundaries.crs
-    lines = [_dumps(head)[:-1] + ',"features":[']
-    for i, (area, row) in enumerate(joined.pairs):
-        props = table.record(row) if row is not None else table.empty_record(area.code, names.get(area.code, area.name))
-        geometry = area.source if area.source is not None else mapping(area.geometry)
-        feature = {"type": "Feature", "properties": props, "geometry": geometry}
-        lines.append(_dumps(feature) + ("," if i < len(joined.pairs) - 1 else ""))
-    lines.append("]}")
-    return "\n".join(lines) + "\n"
