@@ -79,6 +79,8 @@ class Manifest:
     db: Path = field(default=ROOT / "data" / "cbms.duckdb")
     project: Project = SHIPPED  # the analysts' folders: the shipped ones unless [project] names the round's own
     budget: BudgetSource | None = None  # the budget set against the needs (cbms budget), when the round has one
+    previous_round: str | None = None  # the round this one is compared with ([rounds] previous)
+    crosswalks: tuple[Path, ...] = ()  # the declarations that put earlier versions and rounds on the current names
 
 
 SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -93,6 +95,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "weights": {"column": str},
     "outputs": {"lang": str, "formats": list, "db": str},
     "budget": {"file": str, "sheet": str, "columns": dict},
+    "rounds": {"previous": str, "crosswalks": list},
 }
 WORDS = {str: ("un texto", "a text"), int: ("un número entero", "a whole number"),
          list: ("una lista", "a list"), (int, float): ("un número", "a number"),
@@ -244,6 +247,12 @@ def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
         reader.say(MAN_004, "form.versions", found=versions, expected_es="una lista de rutas de formularios",
                    expected_en="a list of form paths")
         versions = []
+    rounds = known.get("rounds", {})
+    crosswalks = rounds.get("crosswalks", [])
+    if not all(isinstance(c, str) for c in crosswalks):
+        reader.say(MAN_004, "rounds.crosswalks", found=crosswalks, expected_es="una lista de rutas de archivos",
+                   expected_en="a list of file paths")
+        crosswalks = []
     unknown = known.get("quality", {}).get("max_unknown_percent", 20.0)
     if not 0 <= unknown <= 100:
         reader.say(MAN_004, "quality.max_unknown_percent", found=unknown,
@@ -271,7 +280,10 @@ def load_manifest(path: Path | str = DEMO_MANIFEST) -> Manifest:
         weight=known.get("weights", {}).get("column") or None, max_unknown_percent=float(unknown), lang=lang,
         formats=tuple(out.get("formats", ("xlsx", "pdf", "maps"))),
         db=_file(reader, "outputs.db", out.get("db"), must_exist=False) or ROOT / "data" / "cbms.duckdb",
-        project=project, budget=_budget(reader, known.get("budget", {})))
+        project=project, budget=_budget(reader, known.get("budget", {})),
+        previous_round=rounds.get("previous") or None,
+        crosswalks=tuple(p for i, c in enumerate(crosswalks)
+                         if (p := _file(reader, f"rounds.crosswalks[{i}]", c)) is not None))
     if reader.problems:
         raise CbmsError(MAN_008, path=path, count=len(reader.problems)).with_problems(tuple(reader.problems))
     return manifest
