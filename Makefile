@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 FORM   := forms/cbms_grb_hogar.xlsx
+FORM_2027 := forms/cbms_grb_hogar_2027.xlsx
 OUT    ?= out/demo
 
 .PHONY: setup system test test-quick lint typecheck forms docs demo bench clean
@@ -46,10 +47,13 @@ typecheck: setup
 	$(BIN)/mypy
 
 # Rebuild the XForm (through ODK Validate), the markdown mirror reviewers read, and the field instruments (paper
-# questionnaire and enumerator's manual, Spanish and English) into build/forms.
+# questionnaire and enumerator's manual, Spanish and English) into build/forms; and the XForm and mirror of the
+# demo's second-round form version (build/forms/2027).
 forms: setup
 	$(BIN)/cbms form build $(FORM) --out build/forms
 	$(BIN)/cbms form mirror $(FORM)
+	$(BIN)/cbms form build $(FORM_2027) --out build/forms/2027
+	$(BIN)/cbms form mirror $(FORM_2027)
 	for lang in es en; do \
 	  $(BIN)/cbms form paper $(FORM) --out build/forms --lang $$lang && \
 	  $(BIN)/cbms form manual $(FORM) --out build/forms --lang $$lang || exit 1; \

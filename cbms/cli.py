@@ -194,11 +194,14 @@ def demo(
     fmt: Annotated[str, typer.Option("--format", help="odk-csv | odk-odata | kobo-xlsx | kobo-json")] = "odk-csv",
     error_rate: Annotated[float, typer.Option("--error-rate", help=(
         "Proporción de hogares con errores inyectados. / Share of households with injected errors."))] = 0.0,
+    round_: Annotated[int, typer.Option("--round", help=(
+        "Ronda: 1, o 2 (dos años después, con el formulario revisado). / Round: 1, or 2 (two years later, with "
+        "the revised form)."))] = 1,
 ) -> None:
     """Genera un censo sintético como exportación real de ODK o KoBo. / Write a synthetic census export."""
     from cbms.demo import write_demo
 
-    result = write_demo(households=households, seed=seed, fmt=fmt, out=out, error_rate=error_rate)
+    result = write_demo(households=households, seed=seed, fmt=fmt, out=out, error_rate=error_rate, round_=round_)
     console.success(_say(
         f"{result.households} hogares, {result.members} personas, {result.deaths} defunciones; "
         f"{result.injected} errores inyectados",

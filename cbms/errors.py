@@ -1021,6 +1021,25 @@ DEMO_006 = Detail(
     "demostración necesita.",
     "The form '{path}' has no 'member' repeat (household roster), which the demo census needs.",
 )
+DEMO_007 = Detail(
+    "DEMO_007",
+    "Ronda inválida ({round}): use --round con una de las rondas de la demostración: {rounds}.",
+    "Invalid round ({round}): give --round one of the demo's rounds: {rounds}.",
+)
+DEMO_008 = Detail(
+    "DEMO_008",
+    "La tabla de correspondencias '{path}' de la ronda {round} tiene {count} problema(s) y la demostración no "
+    "puede escribir esa ronda con ella; vea la lista arriba.",
+    "The crosswalk '{path}' of round {round} has {count} problem(s) and the demo cannot write that round with "
+    "it; see the list above.",
+)
+DEMO_009 = Detail(
+    "DEMO_009",
+    "{where}: varios {what_es} de la versión ({names}) corresponden a '{current}': la demostración no sabe cuál "
+    "escribir.",
+    "{where}: several {what_en} of the version ({names}) map to '{current}': the demo cannot tell which one to "
+    "write.",
+)
 
 # --- targeting: eligibility rules (pipelines/targeting/), programme coverage, confidential outreach lists ------
 TGT_001 = Detail(

@@ -1,6 +1,7 @@
 """Synthetic census generator: writes a plausible census of the form in `forms/` as a real server export.
 
-`write_demo()` is the one entry point (the CLI's `cbms demo` calls it). Same arguments, same bytes.
+`write_demo()` is the one entry point (the CLI's `cbms demo` calls it). Same arguments, same bytes. `round_=2`
+writes the demo's second round (cbms.demo.rounds): the same district two years later, in the revised form.
 """
 
 from __future__ import annotations
@@ -19,16 +20,15 @@ import pandas as pd
 from cbms.demo.answers import Census, answer_form
 from cbms.demo.geography import build_geography
 from cbms.demo.inject import inject_errors
-from cbms.demo.population import FIELD_DAYS, FIELD_START, Population, simulate
+from cbms.demo.population import Population, simulate
+from cbms.demo.rounds import FORM, demo_round, revision
 from cbms.errors import DEMO_001, DEMO_002, DEMO_003, DEMO_004, DEMO_005, DEMO_006, CbmsError, os_reason
 from cbms.form import FormSpec, read_form
 from cbms.form.xpath import days
-from cbms.project import SHIPPED
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("odk-csv", "odk-odata", "kobo-xlsx", "kobo-json")
-FORM = SHIPPED.forms / "cbms_grb_hogar.xlsx"
 INJECTED = "injected.json"
 MAX_HOUSEHOLDS = 5_000_000
 
@@ -46,9 +46,10 @@ class DemoResult:
     injected: int
     fmt: str = ""
     submissions: int = 0
+    round_: int = 1
 
 
-def _check(households: int, seed: int, fmt: str, error_rate: float) -> None:
+def _check(households: int, seed: int, fmt: str, error_rate: float, round_: int) -> None:
     if isinstance(households, bool) or not isinstance(households, int) or not 1 <= households <= MAX_HOUSEHOLDS:
         raise CbmsError(DEMO_001, households=households, limit=MAX_HOUSEHOLDS)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -57,6 +58,7 @@ def _check(households: int, seed: int, fmt: str, error_rate: float) -> None:
         raise CbmsError(DEMO_003, fmt=fmt, formats=", ".join(FORMATS))
     if not isinstance(error_rate, int | float) or not 0.0 <= float(error_rate) <= 1.0 or error_rate != error_rate:
         raise CbmsError(DEMO_004, rate=error_rate)
+    demo_round(round_)  # refuses a round the demo does not have
 
 
 def _prepare_out(out: Path) -> Path:
@@ -90,14 +92,16 @@ def _server_metadata(pop: Population, rng: np.random.Generator) -> None:
 
 
 def build_census(households: int, seed: int, form: FormSpec, error_rate: float = 0.0,
-                 formats_orphans: bool = True) -> tuple[Census, list[dict[str, object]], Population]:
-    """The census as submissions of `form` (with errors injected), without writing anything."""
-    root = np.random.default_rng(seed)
+                 formats_orphans: bool = True, round_: int = 1) -> tuple[Census, list[dict[str, object]], Population]:
+    """The census of a demo round as submissions of `form` (with errors injected), without writing anything."""
+    demo = demo_round(round_)
+    # a later round draws from its own streams: a census is new households, keys and answers
+    root = np.random.default_rng(seed if round_ == 1 else [seed, round_])
     model_rng, meta_rng, answer_rng, error_rng = root.spawn(4)
-    pop = simulate(households, model_rng, build_geography())
+    pop = simulate(households, model_rng, build_geography(round_), demo.design)
     _server_metadata(pop, meta_rng)
-    today = days(FIELD_START + timedelta(days=FIELD_DAYS + 7))
-    census = answer_form(form, pop, answer_rng, today)
+    today = days(demo.design.field_start + timedelta(days=demo.design.field_days + 7))
+    census = answer_form(form, pop, answer_rng, today, revision(demo, form.version))
     meta = pd.DataFrame({
         "__key": pop.households["__instance"].to_numpy(object),
         "__instance": pop.households["__instance"].to_numpy(object),
@@ -117,20 +121,22 @@ def build_census(households: int, seed: int, form: FormSpec, error_rate: float =
 
 
 def write_demo(households: int, seed: int, fmt: str, out: Path, error_rate: float = 0.0,
-               form: Path | None = None) -> DemoResult:
-    """Write a synthetic census of `households` visits as a `fmt` export into `out`; see FORMATS."""
-    _check(households, seed, fmt, error_rate)
+               form: Path | None = None, round_: int = 1) -> DemoResult:
+    """Write a synthetic census of `households` visits as a `fmt` export into `out`; see FORMATS. `round_` is the
+    demo round (1, or 2: two years later, in the revised form unless `form` says another)."""
+    _check(households, seed, fmt, error_rate, round_)
+    form = form or demo_round(round_).form
     out = _prepare_out(out)
-    spec = read_form(form or FORM)
+    spec = read_form(form)
     if not any(r.name == "member" for r in spec.repeats):
-        raise CbmsError(DEMO_006, path=form or FORM)
+        raise CbmsError(DEMO_006, path=form)
     nested = fmt in ("odk-odata", "kobo-json")  # a nested export cannot hold a member without its household
     gc_was_on = gc.isenabled()
     gc.disable()  # millions of small strings and dicts, no cycles: the collector would only rescan them
     try:
         census, records, _ = build_census(  # the model is dropped: only the answers are written
-           households, seed, spec, float(error_rate), formats_orphans=not nested)
-        files = _writer(fmt)(census, out, seed)
+           households, seed, spec, float(error_rate), formats_orphans=not nested, round_=round_)
+        files = _writer(fmt)(census, out, seed, round_)
     finally:
         if gc_was_on:
             gc.enable()
@@ -144,12 +150,12 @@ def write_demo(households: int, seed: int, fmt: str, out: Path, error_rate: floa
         injected.unlink()  # a stale list from an earlier run would describe errors this census lacks
     member = census.levels.get("member")
     death = census.levels.get("death")
-    log.info("demo census written: %s households, format %s, %s", households, fmt, out)
+    log.info("demo census written: round %s, %s households, format %s, %s", round_, households, fmt, out)
     return DemoResult(
         files=tuple(files), households=households,
         members=0 if member is None else len(member.data),
         deaths=0 if death is None else len(death.data),
-        injected=len(records), fmt=fmt, submissions=len(census.root.data),
+        injected=len(records), fmt=fmt, submissions=len(census.root.data), round_=round_,
     )
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,31 @@ NONE = np.array(None, dtype=object)  # an empty answer, broadcast by np.where in
 ATTACHMENT_TYPES = frozenset({"image", "audio", "video", "file", "background-audio", "audit"})
 _CENTRAL_FAR_FUTURE = "2999-01-01"
 CHUNK = 50_000  # households whose repeat rows are answered at a time
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """The names and codes a form version writes the model's answers in (the model speaks the current form):
+    current question -> the version's name, and per current question, current code -> the version's code.
+    Empty for the current form."""
+
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    recoded: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def write(self, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Answers as text by current name, in the version's codes and names."""
+        if not self.renamed and not self.recoded:
+            return values
+        coded = {name: _recode(v, self.recoded[name]) if name in self.recoded else v for name, v in values.items()}
+        return {self.renamed.get(name, name): v for name, v in coded.items()}
+
+
+def _recode(values: np.ndarray, codes: Mapping[str, str]) -> np.ndarray:
+    """Each code of an answer (a select_multiple's space-separated ones too) recoded; None stays None."""
+    index, distinct = pd.factorize(np.asarray(values, dtype=object))
+    table = np.empty(len(distinct) + 1, dtype=object)
+    table[:-1] = [" ".join(codes.get(c, c) for c in str(v).split(" ")) for v in distinct]
+    return np.asarray(table[index], dtype=object)  # index -1 (empty) is the last entry, None
 
 
 @dataclass
@@ -360,13 +385,16 @@ class _Binder:
         return result
 
 
-def answer_form(spec: FormSpec, pop: Population, rng: np.random.Generator, today: float) -> Census:
-    """The submissions the population gives for this form (no server metadata beyond keys and dates)."""
+def answer_form(spec: FormSpec, pop: Population, rng: np.random.Generator, today: float,
+                revision: Revision | None = None) -> Census:
+    """The submissions the population gives for this form (no server metadata beyond keys and dates); a
+    `revision` writes the model's current names and codes as the form's version has them."""
+    revision = revision or Revision()
     hh = pop.households
     binder = _Binder(spec, rng, today)
     root_q = spec.table(None)
     root_frame = Frame(values={}, n=len(hh), today=today)
-    root_model = _household_values(pop)
+    root_model = revision.write(_household_values(pop))
     root_model["instanceID"] = hh["__instance"].to_numpy(object)
     binder.fill(root_q, root_model, root_frame)
     levels: dict[str | None, Level] = {None: Level(None, None, root_q, _frame_table(root_q, root_frame))}
@@ -381,7 +409,7 @@ def answer_form(spec: FormSpec, pop: Population, rng: np.random.Generator, today
         position = _positions(count)
         # the model's rows for (household, position); rows the model lacks stay for the generic answers
         model_rows = _model_rows(table, parent, position)
-        columns = to_model(table) if to_model is not None and len(table) else {}
+        columns = revision.write(to_model(table)) if to_model is not None and len(table) else {}
         answers = {q.xpath: np.full(len(parent), None, dtype=object) for q in questions}
         # households in chunks: only the answers themselves are kept for the whole census. The same bytes as
         # in one piece, since a repeat's answers read their own household and draw no random numbers for the

@@ -3,6 +3,9 @@
 The codes follow the round's form (S01..S10; S01-G01..); the names evoke the district's real sectors but the
 polygons are an illustrative deformed grid around VES's real location (about -12.21, -76.94), not INEI's or
 the municipality's boundaries. Every GeoJSON feature says so in its `note` property.
+
+The second round (2027) has one sector more: Sexto Sector (S05) was split, its southern band of grupos becoming
+S11 with its grupos renumbered (S05-G04 -> S11-G01, ...); every other sector, grupo and polygon is the first round's.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ DATA_DIR = SHIPPED.data / "demo"
 TABLE = DATA_DIR / "geography.csv"
 SECTOR_BOUNDARIES = DATA_DIR / "sectors.geojson"
 GRUPO_BOUNDARIES = DATA_DIR / "grupos.geojson"
+ROUNDS = (1, 2)
+SUFFIX = {1: "", 2: "_2027"}  # the shipped files of each round: geography.csv, geography_2027.csv, ...
 
 UBIGEO = "150142"
 DISTRICT_NAME = "Villa El Salvador"
@@ -41,6 +46,9 @@ SECTORS: tuple[tuple[str, str, int, float], ...] = (
     ("S09", "Lomo de Corvina", 5, 0.30),
     ("S10", "Lomas de Villa", 6, 0.22),
 )
+
+# the second round's split: the old sector, the new one, its name; the new sector takes the old one's southern band
+SPLIT = ("S05", "S11", "Sexto Sector Sur")
 
 # the coarse grid the sectors sit on: 5 columns x 2 rows, west to east, north to south
 _WEST, _EAST, _NORTH, _SOUTH = -76.985, -76.895, -12.180, -12.245
@@ -110,23 +118,55 @@ def _grupo_quads(quad: np.ndarray, k: int) -> list[np.ndarray]:
     return out
 
 
-def build_geography() -> Geography:
-    """The demo geography, computed (the shipped files in data/demo/ are written from it)."""
+def shipped_files(round_: int = 1) -> tuple[Path, Path, Path]:
+    """A round's shipped table, sector boundaries and grupo boundaries (data/demo/)."""
+    suffix = SUFFIX[round_]
+    return (DATA_DIR / f"geography{suffix}.csv", DATA_DIR / f"sectors{suffix}.geojson",
+            DATA_DIR / f"grupos{suffix}.geojson")
+
+
+def _sectors(round_: int) -> tuple[tuple[str, str, int, float], ...]:
+    """A round's sectors: code, name, number of grupos, consolidation (the split sector's new half is its old
+    self's southern band, as consolidated as the rest of it)."""
+    if round_ == 1:
+        return SECTORS
+    old, new, name = SPLIT
+    k, consolidation = next((k, c) for code, _n, k, c in SECTORS if code == old)
+    north = (k + 1) // 2
+    kept = tuple((code, n, north if code == old else g, c) for code, n, g, c in SECTORS)
+    return (*kept, (new, name, k - north, consolidation))
+
+
+def build_geography(round_: int = 1) -> Geography:
+    """A round's demo geography, computed (the shipped files in data/demo/ are written from it)."""
     nodes = _grid_nodes()
+    sectors = _sectors(round_)
+    index = {code: s for s, (code, *_rest) in enumerate(sectors)}
+    kept = {code: k for code, _name, k, _c in sectors}
     grupo_codes: list[str] = []
     grupo_names: list[str] = []
     grupo_sector: list[int] = []
     quads: list[np.ndarray] = []
-    for s, (code, _name, k, _c) in enumerate(SECTORS):
+
+    def add(code: str, g: int, quad: np.ndarray) -> None:
+        grupo_codes.append(f"{code}-G{g:02d}")
+        grupo_names.append(f"Grupo Residencial {g} ({code})")
+        grupo_sector.append(index[code])
+        quads.append(quad)
+
+    moved: list[np.ndarray] = []  # the split sector's southern grupos: the new sector's, listed last as in the form
+    for code, _name, k, _c in SECTORS:
         for g, gq in enumerate(_grupo_quads(_sector_quad(code, nodes), k), start=1):
-            grupo_codes.append(f"{code}-G{g:02d}")
-            grupo_names.append(f"Grupo Residencial {g} ({code})")
-            grupo_sector.append(s)
-            quads.append(gq)
+            if g <= kept[code]:
+                add(code, g, gq)
+            else:
+                moved.append(gq)
+    for g, gq in enumerate(moved, start=1):
+        add(SPLIT[1], g, gq)
     return Geography(
-        sector_codes=tuple(s[0] for s in SECTORS),
-        sector_names=tuple(s[1] for s in SECTORS),
-        consolidation=np.array([s[3] for s in SECTORS]),
+        sector_codes=tuple(s[0] for s in sectors),
+        sector_names=tuple(s[1] for s in sectors),
+        consolidation=np.array([s[3] for s in sectors]),
         grupo_codes=tuple(grupo_codes),
         grupo_names=tuple(grupo_names),
         grupo_sector=np.array(grupo_sector),
@@ -147,13 +187,13 @@ def _feature(code: str, name: str, parent: str, ring: list[list[float]]) -> dict
     }
 
 
-def write_geography_files(out_dir: Path = DATA_DIR) -> tuple[Path, ...]:
-    """Write geography.csv, sectors.geojson and grupos.geojson (how the shipped files were made)."""
-    geo = build_geography()
+def write_geography_files(out_dir: Path = DATA_DIR, round_: int = 1) -> tuple[Path, ...]:
+    """Write a round's geography.csv, sectors.geojson and grupos.geojson (how the shipped files were made)."""
+    geo = build_geography(round_)
     nodes = _grid_nodes()
     out_dir.mkdir(parents=True, exist_ok=True)
-    table = out_dir / TABLE.name
-    with table.open("w", encoding="utf-8", newline="") as f:
+    paths = tuple(out_dir / p.name for p in shipped_files(round_))
+    with paths[0].open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["level", "code", "name", "parent_code"])
         w.writerow(["district", UBIGEO, DISTRICT_NAME, "1501"])
@@ -161,21 +201,27 @@ def write_geography_files(out_dir: Path = DATA_DIR) -> tuple[Path, ...]:
             w.writerow(["sector", code, name, UBIGEO])
         for code, name, s in zip(geo.grupo_codes, geo.grupo_names, geo.grupo_sector, strict=True):
             w.writerow(["grupo", code, name, geo.sector_codes[s]])
-    sectors = [
-        _feature(code, name, UBIGEO, _sector_ring(code, nodes, k))
-        for (code, name, k, _c) in SECTORS
-    ]
+    sectors = [_feature(code, name, UBIGEO, _outline(code, nodes, k, round_))
+               for (code, name, k, _c) in _sectors(round_)]
     grupos = [
         _feature(code, name, geo.sector_codes[s], _ring(q))
         for code, name, s, q in zip(geo.grupo_codes, geo.grupo_names, geo.grupo_sector, geo.grupo_quads,
                                     strict=True)
     ]
-    paths = (table, out_dir / SECTOR_BOUNDARIES.name, out_dir / GRUPO_BOUNDARIES.name)
     for path, features in ((paths[1], sectors), (paths[2], grupos)):
         lines = ",\n".join(json.dumps(f, ensure_ascii=False) for f in features)  # one feature a line
         path.write_text(f'{{"type": "FeatureCollection", "name": "{path.stem}", "features": [\n{lines}\n]}}\n',
                         encoding="utf-8")
     return paths
+
+
+def _outline(code: str, nodes: np.ndarray, k: int, round_: int) -> list[list[float]]:
+    """A sector's ring in a round: the whole cell, or the split sector's northern or southern band."""
+    old, new, _name = SPLIT
+    if round_ == 1 or code not in (old, new):
+        return _sector_ring(code, nodes, k)
+    quad = _sector_quad(old, nodes)
+    return _band_ring(quad, 0.5, 1.0, k) if code == old else _band_ring(quad, 0.0, 0.5, k)
 
 
 def _sector_ring(code: str, nodes: np.ndarray, k: int) -> list[list[float]]:
@@ -187,5 +233,15 @@ def _sector_ring(code: str, nodes: np.ndarray, k: int) -> list[list[float]]:
     pts += [_bilinear(quad, 1.0, 0.0), _bilinear(quad, 1.0, 0.5)]  # east edge
     pts += [_bilinear(quad, 1.0 - i / north_n, 1.0) for i in range(north_n)]  # north edge, east to west
     pts += [_bilinear(quad, 0.0, 1.0), _bilinear(quad, 0.0, 0.5)]  # west edge
+    ring = [[round(float(x), 6), round(float(y), 6)] for x, y in pts]
+    return [*ring, ring[0]]
+
+
+def _band_ring(quad: np.ndarray, v0: float, v1: float, n: int) -> list[list[float]]:
+    """The outline of one band (v0..v1) of a sector quad cut into n grupos, with their corners on its edges."""
+    pts = [_bilinear(quad, i / n, v0) for i in range(n)]  # south edge, west to east
+    pts += [_bilinear(quad, 1.0, v0)]  # south-east corner
+    pts += [_bilinear(quad, 1.0 - i / n, v1) for i in range(n)]  # north edge, east to west
+    pts += [_bilinear(quad, 0.0, v1)]  # north-west corner
     ring = [[round(float(x), 6), round(float(y), 6)] for x, y in pts]
     return [*ring, ring[0]]

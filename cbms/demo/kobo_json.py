@@ -39,16 +39,19 @@ class KoboIds:
     first_id: int
 
 
-def kobo_ids(seed: int) -> KoboIds:
-    """Identifiers derived from the seed (same seed, same export)."""
+def kobo_ids(seed: int, round_: int = 1) -> KoboIds:
+    """Identifiers derived from the seed (same seed, same export). A later round is the same project (asset,
+    formhub uuid) redeployed with the revised form: a version uid of its own, and `_id`s the server reached since."""
     rng = np.random.default_rng([seed, 0x6B6F626F])
     letters = np.array(list(_ALNUM))
-    return KoboIds(
-        asset_uid="a" + "".join(letters[rng.integers(0, len(letters), 21)]),
-        version_id="v" + "".join(letters[rng.integers(0, len(letters), 21)]),
-        formhub_uuid=bytes(rng.integers(0, 256, 16, dtype=np.uint8)).hex(),
-        first_id=int(400_000_000 + rng.integers(0, 50_000_000)),
-    )
+    asset_uid = "a" + "".join(letters[rng.integers(0, len(letters), 21)])
+    version_id = "v" + "".join(letters[rng.integers(0, len(letters), 21)])
+    formhub_uuid = bytes(rng.integers(0, 256, 16, dtype=np.uint8)).hex()
+    first_id = int(400_000_000 + rng.integers(0, 50_000_000))
+    for _ in range(1, round_):
+        version_id = "v" + "".join(letters[rng.integers(0, len(letters), 21)])
+        first_id += int(60_000_000 + rng.integers(0, 20_000_000))  # two years of the whole server's submissions
+    return KoboIds(asset_uid=asset_uid, version_id=version_id, formhub_uuid=formhub_uuid, first_id=first_id)
 
 
 def kobo_time(utc: str) -> str:
@@ -152,9 +155,9 @@ def results(census: Census, ids: KoboIds) -> Iterator[dict[str, Any]]:
         yield obj
 
 
-def write_kobo_json(census: Census, out: Path, seed: int) -> tuple[Path, ...]:
+def write_kobo_json(census: Census, out: Path, seed: int, round_: int = 1) -> tuple[Path, ...]:
     """Write `data-0001.json`, ... : the API's pages of `limit=PAGE` records."""
-    ids = kobo_ids(seed)
+    ids = kobo_ids(seed, round_)
     rows = results(census, ids)
     count = len(census.root.data)
     base = f"{SERVER}/{ids.asset_uid}/data/?format=json&limit={PAGE}"

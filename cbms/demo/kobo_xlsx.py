@@ -76,9 +76,9 @@ def _expand(census: Census, q: Question, col: np.ndarray) -> list[tuple[str, np.
     return out
 
 
-def write_kobo_xlsx(census: Census, out: Path, seed: int) -> tuple[Path, ...]:
+def write_kobo_xlsx(census: Census, out: Path, seed: int, round_: int = 1) -> tuple[Path, ...]:
     """Write `{title} - latest version - False - ....xlsx`-like `{form_id}.xlsx` as Kobo exports it."""
-    ids = kobo_ids(seed)
+    ids = kobo_ids(seed, round_)
     spec = census.spec
     meta = census.meta
     path = out / f"{spec.form_id}.xlsx"

@@ -103,8 +103,9 @@ ROWS = 20_000  # rows formatted at a time: the CSV text of a whole census never 
 BLOCK = 1 << 20  # bytes copied into the zip at a time
 
 
-def write_odk_csv(census: Census, out: Path, seed: int) -> tuple[Path, ...]:
-    """Write `{formId}.zip` as Central's "download all submissions" gives it."""
+def write_odk_csv(census: Census, out: Path, seed: int, round_: int = 1) -> tuple[Path, ...]:
+    """Write `{formId}.zip` as Central's "download all submissions" gives it (Central names the form version
+    itself, from the form: seed and round change nothing here)."""
     path = out / f"{census.spec.form_id}.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf, \
             tempfile.TemporaryFile(dir=out) as scratch:

@@ -152,8 +152,9 @@ def submissions(census: Census) -> Iterator[dict[str, Any]]:
         yield obj
 
 
-def write_odk_odata(census: Census, out: Path, seed: int) -> tuple[Path, ...]:
-    """Write `Submissions-0001.json`, ... : pages of $top=PAGE, each with its `@odata.nextLink`."""
+def write_odk_odata(census: Census, out: Path, seed: int, round_: int = 1) -> tuple[Path, ...]:
+    """Write `Submissions-0001.json`, ... : pages of $top=PAGE, each with its `@odata.nextLink` (the form version
+    comes from the form: seed and round change nothing here)."""
     rows = submissions(census)
     count = len(census.meta)
     form = census.spec.form_id

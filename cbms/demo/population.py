@@ -41,11 +41,16 @@ rounded; the demo only needs indicators in realistic ranges, not an estimate of 
 - Social programs (Vaso de Leche, comedores, Qali Warma, Pensión 65, Juntos, Cuna Más, Contigo), crime
   victimisation (~25 % of people 15+, ENAPRES 2023 Lima Metropolitana) and organisation membership: MIDIS
   program registers and ENAPRES, rounded.
+
+A later round is the same model with a `Design`: its own field period, and what changed by design since the first
+round (network connections, consolidation, children's growth, how the crime question reads), declared per sector
+in `cbms.demo.rounds`. The defaults are the first round, drawn exactly as before.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -56,7 +61,7 @@ from cbms.demo.geography import UBIGEO, Geography
 NONE = np.array(None, dtype=object)  # an item not asked, broadcast by np.where into object arrays
 
 # ---------------------------------------------------------------------------------------------- constants
-FIELD_START = date(2025, 9, 1)  # the demo round's field period (pipelines/ves_demo.toml): 2025-09-01 .. 2025-10-31
+FIELD_START = date(2025, 9, 1)  # the first round's field period (pipelines/ves_demo.toml): 2025-09-01 .. 2025-10-31
 FIELD_DAYS = 61
 LIMA_UTC_OFFSET_H = -5
 
@@ -113,6 +118,22 @@ SURNAMES = ("Quispe", "Flores", "Sánchez", "Rodríguez", "García", "Rojas", "H
 
 
 @dataclass(frozen=True, slots=True)
+class Design:
+    """A round's field period and what its census changed by design against the first round's model. Per sector
+    code: the share of the households without network water (sewer) that got a connection, a change of the
+    consolidation that drives dwellings and services, a shift of children's mean height-for-age z-score. And the
+    share of people reporting a crime (aged 15+, under 15), which moves with how the question reads."""
+
+    field_start: date = FIELD_START
+    field_days: int = FIELD_DAYS
+    water_connected: Mapping[str, float] = field(default_factory=dict)
+    sewer_connected: Mapping[str, float] = field(default_factory=dict)
+    consolidation: Mapping[str, float] = field(default_factory=dict)
+    height_for_age: Mapping[str, float] = field(default_factory=dict)
+    crime_victims: tuple[float, float] = (0.21, 0.04)
+
+
+@dataclass(frozen=True, slots=True)
 class Population:
     """The census as typed tables; `hh` links members and deaths to households (0..n-1)."""
 
@@ -142,6 +163,11 @@ def _per_hh(values: np.ndarray, hh: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(hh, weights=np.asarray(values, dtype=float), minlength=n)
 
 
+def _by_sector(values: Mapping[str, float], hh: pd.DataFrame) -> np.ndarray:
+    """A design's per-sector value for each household (0 where it names no value for the sector)."""
+    return np.asarray(hh["sector"].map(dict(values)).fillna(0.0).to_numpy(dtype=float))
+
+
 def _where(ask: np.ndarray, values: np.ndarray) -> np.ndarray:
     """values where the item is asked, None (object) or NaN (numbers) elsewhere."""
     if values.dtype == object:
@@ -150,7 +176,7 @@ def _where(ask: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------- households
-def _visits(n: int, rng: np.random.Generator, geo: Geography) -> pd.DataFrame:
+def _visits(n: int, rng: np.random.Generator, geo: Geography, design: Design) -> pd.DataFrame:
     # households per grupo: about equal, a bit more in the big old sectors
     weights = 1.0 + 0.4 * geo.consolidation[geo.grupo_sector] + rng.random(len(geo.grupo_codes)) * 0.3
     grupo = np.sort(rng.choice(len(geo.grupo_codes), size=n, p=weights / weights.sum()))
@@ -163,15 +189,15 @@ def _visits(n: int, rng: np.random.Generator, geo: Geography) -> pd.DataFrame:
         mine = np.flatnonzero(enum_sector == s)
         rows = np.flatnonzero(sector == s)
         enum[rows] = rng.choice(mine, size=len(rows))
-    day = rng.integers(0, FIELD_DAYS, size=n)
-    weekday = (np.datetime64(FIELD_START) + day).astype("datetime64[D]").view("int64") % 7  # 0 = Thursday
+    day = rng.integers(0, design.field_days, size=n)
+    weekday = (np.datetime64(design.field_start) + day).astype("datetime64[D]").view("int64") % 7  # 0 = Thursday
     day = np.where(weekday == 3, day - 1, day)  # no fieldwork on Sundays: move to Saturday
-    day = np.clip(day, 0, FIELD_DAYS - 1)
+    day = np.clip(day, 0, design.field_days - 1)
     start_min = rng.integers(8 * 60 + 30, 19 * 60, size=n)  # local time
     visit = _choice(rng, VISIT_RESULTS, VISIT_P, n)
     completed = np.isin(visit, ("completed", "partial"))
     length_s = np.where(completed, rng.gamma(6.0, 6.0, size=n) * 60 + 900, rng.integers(40, 240, size=n))
-    start = (np.datetime64(FIELD_START, "ms") + day.astype("timedelta64[D]")
+    start = (np.datetime64(design.field_start, "ms") + day.astype("timedelta64[D]")
              + (start_min * 60_000 + rng.integers(0, 60_000, size=n)).astype("timedelta64[ms]"))
     end = start + (length_s * 1000).astype("int64").astype("timedelta64[ms]")
     # sent when back in signal: minutes to two days later; in UTC on the server
@@ -434,7 +460,7 @@ def _care(m: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator) -> None:
     del employed, hh
 
 
-def _people(m: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator) -> None:
+def _people(m: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator, design: Design) -> None:
     """Personal items other than schooling and work."""
     k = len(m)
     age = m["age"].to_numpy()
@@ -452,7 +478,7 @@ def _people(m: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator) -> None
     no_dni = np.where(migrant, rng.random(k) < 0.7, rng.random(k) < np.where(age < 1, 0.06, 0.006))
     m["has_dni"] = _yes(~no_dni)
     m["disability"] = _yes(rng.random(k) < 0.015 + 0.0016 * age)
-    m["crime_victim"] = _yes(rng.random(k) < np.where(age >= 15, 0.21, 0.04))
+    m["crime_victim"] = _yes(rng.random(k) < np.where(age >= 15, *design.crime_victims))
     preg_ask = female & (age >= 12) & (age <= 49)
     p_preg = np.interp(age, [12, 15, 18, 25, 32, 40, 45, 49], [0.0, 0.01, 0.04, 0.07, 0.06, 0.025, 0.006, 0.0])
     m["pregnant"] = _where(preg_ask, _yes(rng.random(k) < p_preg))
@@ -510,7 +536,7 @@ def _multi(flags: np.ndarray, codes: tuple[str, ...]) -> np.ndarray:
     return np.where(out == "", "none", out)
 
 
-def _children(m: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator) -> None:
+def _children(m: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator, design: Design) -> None:
     """Birth dates for the under-fives and their anthropometry (WHO-based heights, see module docstring)."""
     age = m["age"].to_numpy()
     k = len(m)
@@ -541,6 +567,8 @@ def _children(m: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator) -> No
         med[rows] = np.interp(months[rows], at, median)
         cv[rows] = np.interp(months[rows], at, coef)
     z = rng.normal(HAZ_MEAN, HAZ_SD, k)
+    if design.height_for_age:
+        z = z + _by_sector(design.height_for_age, hh)[m["hh"].to_numpy()]
     standardised = med * (1 + cv * z)  # length below 731 days, height from then on
     lying = np.where(age_days < 731, rng.random(k) < 0.95, rng.random(k) < 0.04)
     # a lying length reads 0.7 cm more than a standing height (WHO: add or subtract 0.7 cm)
@@ -556,9 +584,12 @@ def _children(m: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator) -> No
 
 
 # -------------------------------------------------------------------------------------- dwelling & more
-def _dwelling(hh: pd.DataFrame, m: pd.DataFrame, geo: Geography, rng: np.random.Generator) -> None:
+def _dwelling(hh: pd.DataFrame, m: pd.DataFrame, geo: Geography, rng: np.random.Generator, design: Design) -> None:
     n = len(hh)
-    c = np.clip(geo.consolidation[hh["sector_i"].to_numpy()] + rng.normal(0, 0.08, n), 0.02, 0.98)
+    base = geo.consolidation[hh["sector_i"].to_numpy()]
+    if design.consolidation:
+        base = base + _by_sector(design.consolidation, hh)
+    c = np.clip(base + rng.normal(0, 0.08, n), 0.02, 0.98)
     # a household-level wealth score, used for the goods money buys (walls, floors, internet)
     hh_income = m.groupby("hh")["income_labour"].sum().reindex(range(n), fill_value=0).to_numpy()
     size = m.groupby("hh").size().reindex(range(n), fill_value=1).to_numpy()
@@ -604,6 +635,22 @@ def _dwelling(hh: pd.DataFrame, m: pd.DataFrame, geo: Geography, rng: np.random.
     hh["cooking_fuel"] = fuel
     rooms = 1 + rng.poisson(np.clip(0.35 * size + 0.8 * c + 0.6 * w - 0.2, 0.1, None))
     hh["rooms"] = np.clip(rooms, 1, 12).astype(float)
+    if design.water_connected:
+        _connect(hh, "water_source", ("network_inside", "network_outside"), _by_sector(design.water_connected, hh),
+                 rng)
+    if design.sewer_connected:
+        _connect(hh, "sanitation", ("sewer_inside", "sewer_outside"), _by_sector(design.sewer_connected, hh), rng)
+
+
+def _connect(hh: pd.DataFrame, item: str, network: tuple[str, str], share: np.ndarray,
+             rng: np.random.Generator) -> None:
+    """Connections to the public network since the first round: in each sector, that share of the households
+    without one; most reach inside the dwelling."""
+    codes = hh[item].to_numpy(object)
+    n = len(codes)
+    connected = ~np.isin(codes, network) & (rng.random(n) < share)
+    inside = rng.random(n) < 0.85
+    hh[item] = np.where(connected, np.where(inside, network[0], network[1]), codes).astype(object)
 
 
 def _household_items(hh: pd.DataFrame, m: pd.DataFrame, rng: np.random.Generator) -> None:
@@ -690,20 +737,22 @@ def _deaths(hh: pd.DataFrame, m: pd.DataFrame, rng: np.random.Generator) -> pd.D
     return deaths
 
 
-def simulate(households: int, rng: np.random.Generator, geo: Geography) -> Population:
-    """A census of `households` visits: typed households, members and deaths (see the module docstring)."""
+def simulate(households: int, rng: np.random.Generator, geo: Geography, design: Design | None = None) -> Population:
+    """A census of `households` visits: typed households, members and deaths (see the module docstring); the
+    first round's unless a `design` says what a later round changed."""
+    design = design or Design()
     streams = rng.spawn(9)
-    hh = _visits(households, streams[0], geo)
+    hh = _visits(households, streams[0], geo, design)
     members, _ = _roster(hh, streams[1])
     interview_year = hh["interview_date"].to_numpy().astype("datetime64[Y]").astype(int)[members["hh"]] + 1970
     birth_year = interview_year - members["age"].to_numpy()
-    _people(members, hh, streams[2])
-    _children(members, hh, streams[3])
+    _people(members, hh, streams[2], design)
+    _children(members, hh, streams[3], design)
     _schooling(members, streams[4], birth_year)
     _work(members, streams[5])
     _care(members, hh, streams[6])
     _insurance_orgs(members, streams[6])
-    _dwelling(hh, members, geo, streams[7])
+    _dwelling(hh, members, geo, streams[7], design)
     _household_items(hh, members, streams[7])
     deaths = _deaths(hh, members, streams[8])
     members["relationship"] = np.asarray(RELATIONSHIPS, dtype=object)[members["rel_i"].to_numpy()]
