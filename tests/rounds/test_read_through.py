@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from cbms.cli import main
 from cbms.config import load_manifest
 from cbms.form import FormSpec, read_form
 from cbms.indicators import compute_indicators, load_catalogue
@@ -21,7 +22,7 @@ from cbms.ingest import read_export
 from cbms.project import SHIPPED
 from cbms.rounds.aliases import read_through
 from cbms.rounds.crosswalk import Crosswalk, load_crosswalks
-from cbms.store import connect, write_tables
+from cbms.store import connect, open_database, write_tables
 from cbms.store.db import register_forms
 from cbms.validate import Rules, validate_tables
 from tests.validate.census import household, write_export
@@ -162,3 +163,15 @@ def test_in_a_mixed_export_only_the_named_version_is_recoded(
     for table in ("household", "member"):
         assert _rows(con, table, kept) == _rows(current, table, kept)
     assert answers(con) == answers(current)
+
+
+def test_the_commands_read_through_the_manifests_crosswalks(tmp_path: Path) -> None:
+    """`cbms ingest` and `cbms validate` with the demo's second-round manifest (its crosswalk, its registered
+    revised form): the revised export lands in `hunger` and the current water codes."""
+    folder = write_export(tmp_path / "export", census(REVISED_VERSION, revised=True))
+    db = tmp_path / "cbms.duckdb"
+    manifest = SHIPPED.pipelines / "ves_demo_2027.toml"
+    assert main(["ingest", str(folder), "--manifest", str(manifest), "--db", str(db)]) == 0
+    assert main(["validate", "--manifest", str(manifest), "--db", str(db), "--out", str(tmp_path / "out")]) == 0
+    with open_database(db, load_manifest(manifest).round_id) as con:
+        assert answers(con) == [(f"uuid:h{n}", water, hunger) for n, (water, hunger) in enumerate(ANSWERS, start=1)]
