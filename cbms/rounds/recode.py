@@ -20,9 +20,6 @@ class Recodes:
 
     rules: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict)
 
-    def __bool__(self) -> bool:
-        return bool(self.rules)
-
 
 NO_RECODES = Recodes()
 
@@ -39,17 +36,23 @@ def version_names(versions: Iterable[str], forms: Iterable[FormSpec]) -> tuple[s
 
 
 def recodes_of(crosswalks: tuple[Crosswalk, ...], forms: Iterable[FormSpec]) -> Recodes:
-    """The recodings the crosswalks declare; `forms` are the versions known (the current form, the registered
-    ones), whose other names widen each crosswalk's versions."""
+    """The recodings the crosswalks declare, per question one rule per set of versions read alike (every
+    crosswalk that names a version adds its codes: rounds/declared.py refuses two that disagree); `forms` are
+    the versions known (the current form, the registered ones), whose other names widen each crosswalk's."""
     known = tuple(forms)
-    rules: dict[str, list[Rule]] = {}
+    merged: dict[str, dict[str, dict[str, str]]] = {}  # question -> version -> earlier code -> current code
     for crosswalk in crosswalks:
-        if not crosswalk.choices:
-            continue
-        versions = version_names(crosswalk.form_versions, known)
+        versions = version_names(crosswalk.form_versions, known) if crosswalk.choices else ()
         for question, codes in crosswalk.choices.items():
-            rules.setdefault(question, []).append((versions, dict(codes)))
-    return Recodes({q: tuple(r) for q, r in rules.items()})
+            for version in versions:
+                merged.setdefault(question, {}).setdefault(version, {}).update(codes)
+    rules: dict[str, tuple[Rule, ...]] = {}
+    for question, by_version in merged.items():
+        alike: dict[tuple[tuple[str, str], ...], list[str]] = {}
+        for version, codes in by_version.items():
+            alike.setdefault(tuple(codes.items()), []).append(version)
+        rules[question] = tuple((tuple(versions), dict(codes)) for codes, versions in alike.items())
+    return Recodes(rules)
 
 
 def _case(value: str, codes: Mapping[str, str]) -> str:

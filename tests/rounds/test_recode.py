@@ -78,3 +78,14 @@ def test_a_version_is_matched_by_any_of_its_names() -> None:
     rows = [("vKoboUidOfTheOldVersion", "pileta"), ("2024010101", "pileta"), ("vSomeOtherUid", "pileta")]
     assert through_sql(rows, ONE, recodes_of((crosswalk,), [kobo_form])) == ["standpipe", "standpipe", "pileta"]
     assert through_sql(rows, ONE, recodes_of((crosswalk,), [])) == ["pileta", "standpipe", "pileta"]
+
+
+def test_two_crosswalks_naming_one_version_both_apply() -> None:
+    """One declares piped water, another (the same version) the standpipe: a submission of that version gets
+    both, as the judge's translated form does (rounds/translate.py merges them alike)."""
+    first = Crosswalk("a.yaml", form_versions=("2024010101",), choices={"water": {"red_dentro": "network_inside"}})
+    second = Crosswalk("b.yaml", form_versions=("2024010101", "2025010101"), choices={"water": {"pileta": "standpipe"}})
+    recodes = recodes_of((first, second), [])
+    rows = [("2024010101", "red_dentro"), ("2024010101", "pileta"), ("2025010101", "red_dentro"),
+            ("2025010101", "pileta")]
+    assert through_sql(rows, ONE, recodes) == ["network_inside", "standpipe", "red_dentro", "standpipe"]
