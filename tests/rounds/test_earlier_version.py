@@ -14,6 +14,7 @@ import pytest
 
 from cbms.form import FormSpec, read_form
 from cbms.form.layout import layout_of
+from cbms.form.spec import spec_from_json, spec_to_json
 from cbms.ingest import read_export
 from cbms.rounds.aliases import read_through
 from cbms.rounds.crosswalk import Crosswalk
@@ -141,6 +142,8 @@ def test_the_earlier_names_are_spellings_of_the_current_columns(forms: tuple[For
     assert {s: spellings[s] for s in ("hh/assets", "hh-assets", "assets")} == {
         "hh/assets": "goods", "hh-assets": "goods", "assets": "goods"}
     assert "assets" not in layout_of(forms[0]).spellings["household"]  # only when a crosswalk says so
+    # the crosswalks say the earlier names, not the form: a registered form keeps none
+    assert spec_from_json(spec_to_json(read_through(forms[0], (CROSSWALK,)))) == forms[0]
     # an earlier name that is a current question's name keeps meaning the current question
     clash = read_through(forms[0], (Crosswalk("x.yaml", form_versions=("2",), questions={"water": "goods"}),))
     assert layout_of(clash).spellings["household"]["hh/water"] == "water"
