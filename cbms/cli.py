@@ -20,6 +20,7 @@ from cbms.project import SHIPPED
 
 if TYPE_CHECKING:
     from cbms.config import Manifest
+    from cbms.form.spec import FormSpec
     from cbms.rounds.crosswalk import Crosswalk
 
 HELP = ("cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB). / "
@@ -225,11 +226,11 @@ def _load_form(form: Path):  # type: ignore[no-untyped-def]
 DEFAULT_FORM = SHIPPED.forms / "cbms_grb_hogar.xlsx"
 
 
-def _crosswalks(round_: Manifest) -> tuple[Crosswalk, ...]:
+def _crosswalks(round_: Manifest, form: FormSpec) -> tuple[Crosswalk, ...]:
     """The round's crosswalks (renamed questions, recoded codes of earlier form versions), checked."""
     from cbms.rounds.declared import round_crosswalks
 
-    return round_crosswalks(round_.crosswalks, round_.project.pipelines, round_.path)
+    return round_crosswalks(round_.crosswalks, round_.project.pipelines, round_.path, form)
 
 
 @app.command("ingest")
@@ -252,7 +253,8 @@ def ingest(
 
     round_ = load_manifest(manifest) if manifest else load_manifest()
     # an export of a form version the round's crosswalks name lands in the current names
-    spec = read_through(_load_form(form or round_.form), _crosswalks(round_))
+    spec = _load_form(form or round_.form)
+    spec = read_through(spec, _crosswalks(round_, spec))
     loaded = read_exports(exports, spec)  # every export is read before anything is written
     with open_database(db, round_.round_id) as con:
         reports = [write_tables(con, export, spec, db) for export in loaded]
@@ -339,8 +341,8 @@ def validate(
 
     round_ = load_manifest(manifest) if manifest else None
     round_id = (round_ or load_manifest()).round_id
-    crosswalks = _crosswalks(round_) if round_ else ()
     spec = _load_form(form or (round_.form if round_ else DEFAULT_FORM))
+    crosswalks = _crosswalks(round_, spec) if round_ else ()
     versions = [(_load_form(p), str(p)) for p in (round_.form_versions if round_ else ())]
     check_versions(spec.form_id, versions)
     folders = Folders(out).make(ANALYSIS, SUPERVISION)

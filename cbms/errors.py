@@ -1431,3 +1431,10 @@ RND_022 = Detail(
     "{where}: code '{old}' of '{question}' is read as '{current}' in form version(s) {versions}, but "
     "{other_where} reads it as '{other}' in those versions",
 )
+RND_023 = Detail(
+    "RND_023",
+    "{where}: '{old}' se declara nombre anterior de '{current}', pero el formulario actual aún tiene una pregunta "
+    "'{old}' en el mismo nivel: una columna '{old}' de la exportación no puede ser las dos",
+    "{where}: '{old}' is declared an earlier name of '{current}', but the current form still has a question "
+    "'{old}' at the same level: an export column '{old}' cannot be both",
+)

@@ -82,8 +82,9 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     formats = formats or manifest.formats
     folders = Folders(out).make()
     # the round's crosswalks first: an export of a version they name is read in the current names and codes
-    crosswalks = round_crosswalks(manifest.crosswalks, manifest.project.pipelines, manifest.path)
-    form = read_through(open_form(manifest.form), crosswalks)
+    form = open_form(manifest.form)
+    crosswalks = round_crosswalks(manifest.crosswalks, manifest.project.pipelines, manifest.path, form)
+    form = read_through(form, crosswalks)
     versions = [(open_form(path), str(path)) for path in manifest.form_versions]
     check_versions(form.form_id, versions)
     # the declarations (the round's own folders, or the shipped ones) are checked before any data is touched

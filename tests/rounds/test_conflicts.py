@@ -1,5 +1,6 @@
-"""Two crosswalks that read one earlier name or code two ways contradict each other: the run refuses them before
-touching anything, every contradiction located at its file and line, exit 1, nothing written."""
+"""Two crosswalks that read one earlier name or code two ways contradict each other, and an earlier name the
+current form still uses could be either question: the run refuses them before touching anything, every problem
+located at its file and line, exit 1, nothing written."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from cbms.cli import main
-from cbms.errors import RND_020, RND_021, RND_022, CbmsError
+from cbms.errors import RND_020, RND_021, RND_022, RND_023, CbmsError
+from cbms.form import read_form
 from cbms.rounds.crosswalk import load_crosswalks
-from cbms.rounds.declared import conflicts, round_crosswalks
+from cbms.rounds.declared import clashes, conflicts, round_crosswalks
 from tests.conftest import FORM
 from tests.validate.census import household, write_export
 
@@ -51,7 +53,7 @@ def declared(folder: Path, second: str = SECOND) -> tuple[Path, ...]:
 def test_each_contradiction_is_located_in_both_files(tmp_path: Path) -> None:
     paths = declared(tmp_path / "pipelines")
     with pytest.raises(CbmsError) as info:
-        round_crosswalks(paths, tmp_path / "pipelines", "ronda.toml")
+        round_crosswalks(paths, tmp_path / "pipelines", "ronda.toml", read_form(FORM))
     assert info.value.code == RND_020.code
     # the lines, counted in FIRST and SECOND above: second.yaml writes water_source on line 3 and hunger_3m on
     # line 5; first.yaml writes hunger_3m on line 3 and water_source on line 5
@@ -69,6 +71,19 @@ def test_crosswalks_of_other_versions_may_recode_a_code_differently(tmp_path: Pa
     paths = declared(tmp_path / "pipelines", SECOND.replace('"2024010101", ', "").replace("food_shortage", "hunger"))
     loaded, problems = load_crosswalks(paths, tmp_path / "pipelines")
     assert problems == [] and conflicts(loaded) == []
+
+
+def test_an_earlier_name_the_current_form_still_uses(tmp_path: Path) -> None:
+    """`sanitation` is a question of the current household level: it cannot also be an earlier `water_source`.
+    `full_name` is one too, but of the member level: an earlier name of a household question may reuse it."""
+    (tmp_path / "pipelines" / "rounds").mkdir(parents=True)
+    path = tmp_path / "pipelines" / "rounds" / "swap.yaml"
+    path.write_text('form_versions: ["1"]\nquestions:\n  sanitation: water_source\n  full_name: hunger\n',
+                    encoding="utf-8")
+    loaded, problems = load_crosswalks((path,), tmp_path / "pipelines")
+    assert problems == []
+    assert [p.message("es") for p in clashes(loaded, read_form(FORM))] == [RND_023.format(
+        "es", where="pipelines/rounds/swap.yaml:3", old="sanitation", current="water_source")]
 
 
 def test_the_run_refuses_them_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
