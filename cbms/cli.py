@@ -10,13 +10,18 @@ import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cbms import __version__, console
 from cbms.errors import CLI_003, CbmsError, Lang
 from cbms.project import SHIPPED
+
+if TYPE_CHECKING:
+    from cbms.config import Manifest
+    from cbms.form.spec import FormSpec
+    from cbms.rounds.crosswalk import Crosswalk
 
 HELP = ("cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB). / "
         "cbms: community-based household monitoring with a gender lens (CBMS-GRB).")
@@ -221,6 +226,13 @@ def _load_form(form: Path):  # type: ignore[no-untyped-def]
 DEFAULT_FORM = SHIPPED.forms / "cbms_grb_hogar.xlsx"
 
 
+def _crosswalks(round_: Manifest, form: FormSpec) -> tuple[Crosswalk, ...]:
+    """The round's crosswalks (renamed questions, recoded codes of earlier form versions), checked."""
+    from cbms.rounds.declared import round_crosswalks
+
+    return round_crosswalks(round_.crosswalks, round_.project.pipelines, round_.path, form)
+
+
 @app.command("ingest")
 def ingest(
     exports: Annotated[list[Path], typer.Argument(help=(
@@ -236,10 +248,13 @@ def ingest(
     """Carga exportaciones en la base, sin perder nada. / Load exports into the database, losing nothing."""
     from cbms.config import load_manifest
     from cbms.ingest import read_exports
+    from cbms.rounds.aliases import read_through
     from cbms.store import open_database, write_tables
 
     round_ = load_manifest(manifest) if manifest else load_manifest()
+    # an export of a form version the round's crosswalks name lands in the current names
     spec = _load_form(form or round_.form)
+    spec = read_through(spec, _crosswalks(round_, spec))
     loaded = read_exports(exports, spec)  # every export is read before anything is written
     with open_database(db, round_.round_id) as con:
         reports = [write_tables(con, export, spec, db) for export in loaded]
@@ -327,6 +342,7 @@ def validate(
     round_ = load_manifest(manifest) if manifest else None
     round_id = (round_ or load_manifest()).round_id
     spec = _load_form(form or (round_.form if round_ else DEFAULT_FORM))
+    crosswalks = _crosswalks(round_, spec) if round_ else ()
     versions = [(_load_form(p), str(p)) for p in (round_.form_versions if round_ else ())]
     check_versions(spec.form_id, versions)
     folders = Folders(out).make(ANALYSIS, SUPERVISION)
@@ -335,7 +351,7 @@ def validate(
     with open_database(db, round_id) as con:
         register_forms(con, spec.form_id, versions)
         rules = load_rules(spec, round_.project.schemas) if round_ else None
-        accounting = validate_tables(con, spec, rules, str(db), round_.period if round_ else None)
+        accounting = validate_tables(con, spec, rules, str(db), round_.period if round_ else None, crosswalks)
         written = [write_issues_parquet(con, folders.analysis),
                    supervisor_workbook(con, folders.supervision, state.lang, spec)]
     a = accounting

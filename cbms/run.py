@@ -69,6 +69,8 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.ingest import read_exports
     from cbms.published import read_published
     from cbms.published.table import write_published_table
+    from cbms.rounds.aliases import read_through
+    from cbms.rounds.declared import round_crosswalks
     from cbms.store import open_database, write_tables
     from cbms.store.db import check_versions, register_forms
     from cbms.store.runs import record_round, record_run
@@ -79,7 +81,10 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     report = RunReport()
     formats = formats or manifest.formats
     folders = Folders(out).make()
+    # the round's crosswalks first: an export of a version they name is read in the current names and codes
     form = open_form(manifest.form)
+    crosswalks = round_crosswalks(manifest.crosswalks, manifest.project.pipelines, manifest.path, form)
+    form = read_through(form, crosswalks)
     versions = [(open_form(path), str(path)) for path in manifest.form_versions]
     check_versions(form.form_id, versions)
     # the declarations (the round's own folders, or the shipped ones) are checked before any data is touched
@@ -95,7 +100,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
             register_forms(con, form.form_id, versions)  # after the loads: they refuse a database of another form
             report.problems += [w.message(lang) for load in report.loads for w in load.warnings]
         with _stage(report, "validate", hook):
-            report.accounting = validate_tables(con, form, rules, str(db), manifest.period)
+            report.accounting = validate_tables(con, form, rules, str(db), manifest.period, crosswalks)
             report.files.append(write_issues_parquet(con, folders.analysis))
             report.files += _validation_workbook(con, folders.supervision, lang, form)
         with _stage(report, "indicators", hook):
