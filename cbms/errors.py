@@ -1410,29 +1410,29 @@ RND_005 = Detail(
     "{where}: falta el motivo en '{lang}' de '{key}'",
     "{where}: the reason in '{lang}' of '{key}' is missing",
 )
-# (RND_020 on: reading a round's exports through its crosswalks; RND_001-019 are the declarations' and changes')
-RND_020 = Detail(
-    "RND_020",
+# (RND_040 on: reading a round's exports through its crosswalks; RND_001-039 are the declarations' and changes')
+RND_040 = Detail(
+    "RND_040",
     "Las tablas de correspondencias de la ronda ({path}) tienen {count} problema(s); no se cargó ni se validó "
     "nada. Vea la lista arriba.",
     "The round's crosswalks ({path}) have {count} problem(s); nothing was loaded or validated. See the list above.",
 )
-RND_021 = Detail(
-    "RND_021",
+RND_041 = Detail(
+    "RND_041",
     "{where}: la pregunta '{old}' se lee como '{current}', pero {other_where} la lee como '{other}': una columna "
     "de la exportación no puede ir a dos preguntas",
     "{where}: question '{old}' is read as '{current}', but {other_where} reads it as '{other}': one column of the "
     "export cannot go to two questions",
 )
-RND_022 = Detail(
-    "RND_022",
+RND_042 = Detail(
+    "RND_042",
     "{where}: el código '{old}' de '{question}' se lee como '{current}' en la(s) versión(es) {versions}, pero "
     "{other_where} lo lee como '{other}' en esas versiones",
     "{where}: code '{old}' of '{question}' is read as '{current}' in form version(s) {versions}, but "
     "{other_where} reads it as '{other}' in those versions",
 )
-RND_023 = Detail(
-    "RND_023",
+RND_043 = Detail(
+    "RND_043",
     "{where}: '{old}' se declara nombre anterior de '{current}', pero el formulario actual aún tiene una pregunta "
     "'{old}' en el mismo nivel: una columna '{old}' de la exportación no puede ser las dos",
     "{where}: '{old}' is declared an earlier name of '{current}', but the current form still has a question "
