@@ -779,7 +779,9 @@ def run_command(
 
 STAGES = {"ingest": ("carga", "ingest"), "validate": ("validación", "validation"),
           "indicators": ("indicadores", "indicators"), "coverage": ("cobertura de programas", "programme coverage"),
-          "budget": ("presupuesto", "budget"), "report": ("publicación", "publication"),
+          "budget": ("presupuesto", "budget"),
+          "change": ("cambios desde la ronda anterior", "change since the earlier round"),
+          "report": ("publicación", "publication"),
           "maps": ("mapas", "maps"), "disclosure": ("auditoría de divulgación", "disclosure audit")}
 
 
@@ -809,6 +811,11 @@ def _print_run(report: object, out: Path, database: Path) -> None:
         cov = report.coverage
         rows += [[_say("cobertura: programas / celdas / bajo el umbral", "coverage: programmes / cells / below the "
                        "threshold"), f"{cov.programmes} / {cov.rows} / {cov.suppressed}"]]
+    if report.change is not None:
+        ch = report.change
+        rows.append([_say(f"cambios desde {ch.round_from}: celdas / comparables / no publicables",
+                          f"change since {ch.round_from}: cells / comparable / not publishable"),
+                     f"{ch.rows} / {ch.comparable} / {ch.suppressed}"])
     if report.audit is not None:
         rows.append([_say("celdas protegidas recuperables de lo publicado", "protected cells recoverable from "
                           "what is published"), len(report.audit.recovered) + len(report.audit.printed)])
@@ -820,6 +827,8 @@ def _print_run(report: object, out: Path, database: Path) -> None:
         if report.budget is not None and report.budget_inputs is not None else ()
     for note in (*(a.notes if a is not None else ()), *(ind.unknown if ind is not None else ()), *budget_notes):
         console.warning(note.message(state.lang))
+    for notice in report.notices:
+        console.warning(notice.message(state.lang))
     for problem in report.problems:
         console.warning(problem)
     console.info(_say(f"Archivos en {out} (base: {database}):", f"Files in {out} (database: {database}):"))

@@ -19,6 +19,7 @@ from cbms.disclosure import Key, Protection, protect
 from cbms.errors import MAP_005, MAP_019, REP_003, CbmsError, Lang
 from cbms.indicators.catalogue import Indicator
 from cbms.published.boundaries import Boundaries, read_boundaries
+from cbms.published.changes import Changes, read_changes
 from cbms.published.classes import Classes, classify
 from cbms.published.problems import Problem
 from cbms.published.settings import Settings, load_settings
@@ -96,6 +97,7 @@ class Published:
     geography: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # the manifest's table
     levels: Mapping[CellKey, str] = field(default_factory=dict)  # every cell's area level, in the mart's order
     protection: Mapping[str, Protection] = field(default_factory=dict)  # indicator -> its hidden cells
+    changes: Changes = field(default_factory=Changes)  # since the earlier round, publishable (cbms/rounds/change.py)
     _areas: dict[str, Area] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -328,4 +330,4 @@ def read_published(con: duckdb.DuckDBPyConnection, manifest: Manifest, settings:
         manifest=manifest, settings=settings or load_settings(), indicators=indicators, computed=computed,
         cells=cells, district=district, sectors=sectors, grupos=grupos, boundaries=read,
         provenance=_provenance(con), problems=tuple(problems), geography=geography,
-        levels={row.key: row.level for row in rows}, protection=protection)
+        levels={row.key: row.level for row in rows}, protection=protection, changes=read_changes(con))
