@@ -81,7 +81,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.validate.outputs import write_issues_parquet
 
     report = RunReport()
-    formats = formats or manifest.formats
+    formats = manifest.formats if formats is None else formats  # () writes none of the reports
     folders = Folders(out).make()
     form = open_form(manifest.form)
     versions = [(open_form(path), str(path)) for path in manifest.form_versions]
