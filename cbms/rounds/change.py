@@ -38,7 +38,7 @@ COLUMNS = tuple(SCHEMA.names)
 
 
 @dataclass(frozen=True, slots=True)
-class _Mart:
+class MartRow:
     """A mart row's numbers."""
 
     level: str
@@ -73,10 +73,10 @@ def _number(value: object) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
 
 
-def _mart(con: duckdb.DuckDBPyConnection) -> dict[CellKey, _Mart]:
+def _mart(con: duckdb.DuckDBPyConnection) -> dict[CellKey, MartRow]:
     rows = con.execute("SELECT indicator_id, area_code, sex, head_sex, age_group, area_level, value, numerator, "
                        "denominator, n FROM mart.indicator_values").fetchall()
-    return {(str(r[0]), str(r[1]), r[2], r[3], r[4]): _Mart(str(r[5]), _number(r[6]), _number(r[7]), _number(r[8]),
+    return {(str(r[0]), str(r[1]), r[2], r[3], r[4]): MartRow(str(r[5]), _number(r[6]), _number(r[7]), _number(r[8]),
                                                              int(r[9] or 0)) for r in rows}
 
 
@@ -89,7 +89,7 @@ def _earlier_manifest(con: duckdb.DuckDBPyConnection, manifest: Manifest, previo
     return replace(manifest, round_id=previous, geography=geography, boundaries={})
 
 
-def _value(kind: str, parts: list[tuple[float, _Mart]]) -> float | None:
+def earlier_value(kind: str, parts: list[tuple[float, MartRow]]) -> float | None:
     """The earlier value of a current area from its earlier areas' (share, row): one area placed whole keeps its
     value; a part of one split area keeps its rate, its count times the share; several recomputed from
     share x numerator over share x denominator, as the mart computes a value (SCALES)."""
@@ -105,7 +105,7 @@ def _value(kind: str, parts: list[tuple[float, _Mart]]) -> float | None:
     return None if denominator == 0 else SCALES[kind] * numerator / denominator
 
 
-def change_rows(current: dict[CellKey, _Mart], earlier: dict[CellKey, _Mart], placement: Placement,
+def change_rows(current: dict[CellKey, MartRow], earlier: dict[CellKey, MartRow], placement: Placement,
                 now: Published, before: Published, kinds: dict[str, str],
                 reasons: dict[str, tuple[str, str]], round_from: str, round_to: str) -> pa.Table:
     """One row per current cell whose area has earlier areas with that cell (in the current mart's order)."""
@@ -117,7 +117,7 @@ def change_rows(current: dict[CellKey, _Mart], earlier: dict[CellKey, _Mart], pl
                  for old, share in sorted(sources.items()) if (indicator, old, sex, head_sex, age_group) in earlier]
         if not found:
             continue
-        value_from = _value(kinds.get(indicator, "count"), [(share, r) for share, _, r in found])
+        value_from = earlier_value(kinds.get(indicator, "count"), [(share, r) for share, _, r in found])
         comparable = indicator not in reasons
         suppressed = any(c is None or c.protected for c in (
             now.cells.get(key), *(before.cells.get((indicator, old, sex, head_sex, age_group)) for _, old, _ in found)))
@@ -132,7 +132,7 @@ def change_rows(current: dict[CellKey, _Mart], earlier: dict[CellKey, _Mart], pl
     return pa.table(columns, schema=SCHEMA)
 
 
-def _codes(rows: dict[CellKey, _Mart]) -> dict[str, set[str]]:
+def _codes(rows: dict[CellKey, MartRow]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for key, row in rows.items():
         out.setdefault(row.level, set()).add(key[1])
