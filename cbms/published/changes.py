@@ -3,10 +3,11 @@ comparable indicators; a change whose cell is protected in either round keeps it
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import duckdb
+
+from cbms.published.numbers import mart_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +49,6 @@ class Changes:
         return self._index.get((indicator_id, area, sex, head_sex, age_group))
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
-
-
 def _change(row: tuple[object, ...]) -> Change:
     keys = [None if v is None else str(v) for v in row[:9]]
     if row[14]:
@@ -59,7 +56,7 @@ def _change(row: tuple[object, ...]) -> Change:
                       str(keys[7]), str(keys[8]), None, None, None, None, None, True)
     n_from, n_to = row[12], row[13]
     return Change(str(keys[0]), str(keys[1]), str(keys[2]), keys[3], keys[4], keys[5], str(keys[6]), str(keys[7]),
-                  str(keys[8]), _number(row[9]), _number(row[10]), _number(row[11]),
+                  str(keys[8]), mart_number(row[9]), mart_number(row[10]), mart_number(row[11]),
                   None if n_from is None else int(str(n_from)), None if n_to is None else int(str(n_to)), False)
 
 

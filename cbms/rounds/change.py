@@ -22,6 +22,7 @@ from cbms.config import Manifest, load_manifest
 from cbms.errors import RND_020, RND_021, RND_022, RND_030, CbmsError, Notice
 from cbms.indicators.compute import SCALES
 from cbms.published.mart import CellKey, Published, read_geography, read_published
+from cbms.published.numbers import mart_number
 from cbms.rounds.areas import Placement, declared_areas, place_areas
 from cbms.rounds.crosswalk import Crosswalk, load_crosswalks
 from cbms.rounds.listing import recorded_manifest
@@ -70,15 +71,11 @@ def check_crosswalks(manifest: Manifest) -> tuple[Crosswalk, ...]:
     return crosswalks
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
-
-
 def _mart(con: duckdb.DuckDBPyConnection) -> dict[CellKey, MartRow]:
     rows = con.execute("SELECT indicator_id, area_code, sex, head_sex, age_group, area_level, value, numerator, "
                        "denominator, n FROM mart.indicator_values").fetchall()
-    return {(str(r[0]), str(r[1]), r[2], r[3], r[4]): MartRow(str(r[5]), _number(r[6]), _number(r[7]), _number(r[8]),
-                                                             int(r[9] or 0)) for r in rows}
+    return {(str(r[0]), str(r[1]), r[2], r[3], r[4]): MartRow(
+        str(r[5]), mart_number(r[6]), mart_number(r[7]), mart_number(r[8]), int(r[9] or 0)) for r in rows}
 
 
 def _earlier_manifest(con: duckdb.DuckDBPyConnection, manifest: Manifest, previous: str) -> Manifest:
