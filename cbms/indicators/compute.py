@@ -21,13 +21,9 @@ from cbms.store.db import transaction
 from cbms.store.rounds import refresh, replace_table
 
 AREA_SETS = {"district": ("district",), "sector": ("district", "sector"), "grupo": ("district", "sector", "grupo")}
-VALUE_SQL = {
-    "percent": "100.0 * numerator / nullif(denominator, 0)",
-    "mean": "numerator / nullif(denominator, 0)",
-    "per_1000": "1000.0 * numerator / nullif(denominator, 0)",
-    "index": "numerator / nullif(denominator, 0)",
-    "count": "numerator",
-}
+SCALES = {"percent": 100.0, "mean": 1.0, "per_1000": 1000.0, "index": 1.0}  # value = scale x numerator / denominator
+VALUE_SQL = {**{kind: f"{'' if scale == 1.0 else f'{scale} * '}numerator / nullif(denominator, 0)"
+                for kind, scale in SCALES.items()}, "count": "numerator"}  # a count is its numerator
 EXACT = "DECIMAL(38, 12)"  # the fine sums: exact, so their order and any split of the census change nothing
 
 

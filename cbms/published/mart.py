@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,9 @@ from cbms.disclosure import Key, Protection, protect
 from cbms.errors import MAP_005, MAP_019, REP_003, CbmsError, Lang
 from cbms.indicators.catalogue import Indicator
 from cbms.published.boundaries import Boundaries, read_boundaries
+from cbms.published.changes import Changes, read_changes
 from cbms.published.classes import Classes, classify
+from cbms.published.numbers import mart_number
 from cbms.published.problems import Problem
 from cbms.published.settings import Settings, load_settings
 
@@ -96,6 +97,7 @@ class Published:
     geography: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # the manifest's table
     levels: Mapping[CellKey, str] = field(default_factory=dict)  # every cell's area level, in the mart's order
     protection: Mapping[str, Protection] = field(default_factory=dict)  # indicator -> its hidden cells
+    changes: Changes = field(default_factory=Changes)  # since the earlier round, publishable (cbms/rounds/change.py)
     _areas: dict[str, Area] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -171,10 +173,6 @@ def _indicators(con: duckdb.DuckDBPyConnection) -> tuple[tuple[Indicator, ...], 
     return indicators, frozenset(str(r[0]) for r in rows if r[13] is not False)
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
-
-
 @dataclass(frozen=True, slots=True)
 class _Row:
     """A mart row as read, before the publication rule."""
@@ -196,8 +194,8 @@ def _rows(con: duckdb.DuckDBPyConnection, indicators: tuple[Indicator, ...], man
     rows = con.execute(
         "SELECT indicator_id, area_level, area_code, sex, head_sex, age_group, value, n, numerator, denominator, "
         "n_missing, suppressed FROM mart.indicator_values").fetchall()
-    return [_Row((ind, str(code), sex, head_sex, age), str(level), _number(value), None if n is None else int(n),
-                 _number(numerator), _number(denominator), None if missing is None else int(missing),
+    return [_Row((ind, str(code), sex, head_sex, age), str(level), mart_number(value), None if n is None else int(n),
+                 mart_number(numerator), mart_number(denominator), None if missing is None else int(missing),
                  bool(flag) or (n is not None and n < thresholds.get(ind, manifest.min_cell)))
             for ind, level, code, sex, head_sex, age, value, n, numerator, denominator, missing, flag in rows]
 
@@ -328,4 +326,4 @@ def read_published(con: duckdb.DuckDBPyConnection, manifest: Manifest, settings:
         manifest=manifest, settings=settings or load_settings(), indicators=indicators, computed=computed,
         cells=cells, district=district, sectors=sectors, grupos=grupos, boundaries=read,
         provenance=_provenance(con), problems=tuple(problems), geography=geography,
-        levels={row.key: row.level for row in rows}, protection=protection)
+        levels={row.key: row.level for row in rows}, protection=protection, changes=read_changes(con))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cbms.errors import RND_020, RND_021, RND_022, RND_023, CbmsError, Notice
+from cbms.errors import RND_040, RND_041, RND_042, RND_043, CbmsError, Notice
 from cbms.form.spec import FormSpec
 from cbms.rounds.crosswalk import Crosswalk, load_crosswalks
 
@@ -25,7 +25,7 @@ def conflicts(crosswalks: tuple[Crosswalk, ...]) -> list[Notice]:
         for old, current in crosswalk.questions.items():
             seen = first_name.setdefault(old, crosswalk)
             if seen is not crosswalk and seen.questions[old] != current:
-                problems.append(Notice(RND_021, {"where": _where(crosswalk, "questions", old), "old": old,
+                problems.append(Notice(RND_041, {"where": _where(crosswalk, "questions", old), "old": old,
                                                  "current": current, "other": seen.questions[old],
                                                  "other_where": _where(seen, "questions", old)}))
     for index, crosswalk in enumerate(crosswalks):
@@ -37,7 +37,7 @@ def conflicts(crosswalks: tuple[Crosswalk, ...]) -> list[Notice]:
                 for old, current in codes.items():
                     other = earlier.choices.get(question, {}).get(old)
                     if other is not None and other != current:
-                        problems.append(Notice(RND_022, {
+                        problems.append(Notice(RND_042, {
                             "where": _where(crosswalk, "choices", question), "old": old, "question": question,
                             "current": current, "other": other, "versions": ", ".join(shared),
                             "other_where": _where(earlier, "choices", question)}))
@@ -56,17 +56,17 @@ def clashes(crosswalks: tuple[Crosswalk, ...], form: FormSpec) -> list[Notice]:
         for old, current in crosswalk.questions.items():
             levels = {q.repeat for q in form.questions if q.stores_data and q.name == current}
             if any(old in names.get(level, set()) for level in levels):
-                problems.append(Notice(RND_023, {"where": _where(crosswalk, "questions", old), "old": old,
+                problems.append(Notice(RND_043, {"where": _where(crosswalk, "questions", old), "old": old,
                                                  "current": current}))
     return problems
 
 
 def round_crosswalks(paths: tuple[Path, ...], folder: Path, manifest: Path | str,
                      form: FormSpec) -> tuple[Crosswalk, ...]:
-    """The crosswalks a manifest names, for its current form; one RND_020 listing every problem of their files,
+    """The crosswalks a manifest names, for its current form; one RND_040 listing every problem of their files,
     between them, and with the form."""
     loaded, problems = load_crosswalks(paths, folder)
     problems += conflicts(loaded) + clashes(loaded, form)
     if problems:
-        raise CbmsError(RND_020, path=manifest, count=len(problems)).with_problems(tuple(problems))
+        raise CbmsError(RND_040, path=manifest, count=len(problems)).with_problems(tuple(problems))
     return loaded

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cbms.cli import main
-from cbms.errors import RND_020, RND_021, RND_022, RND_023, CbmsError
+from cbms.errors import RND_040, RND_041, RND_042, RND_043, CbmsError
 from cbms.form import read_form
 from cbms.rounds.crosswalk import load_crosswalks
 from cbms.rounds.declared import clashes, conflicts, round_crosswalks
@@ -54,13 +54,13 @@ def test_each_contradiction_is_located_in_both_files(tmp_path: Path) -> None:
     paths = declared(tmp_path / "pipelines")
     with pytest.raises(CbmsError) as info:
         round_crosswalks(paths, tmp_path / "pipelines", "ronda.toml", read_form(FORM))
-    assert info.value.code == RND_020.code
+    assert info.value.code == RND_040.code
     # the lines, counted in FIRST and SECOND above: second.yaml writes water_source on line 3 and hunger_3m on
     # line 5; first.yaml writes hunger_3m on line 3 and water_source on line 5
     assert [p.message("en") for p in info.value.problems] == [
-        RND_021.format("en", where="pipelines/rounds/second.yaml:5", old="hunger_3m", current="food_shortage",
+        RND_041.format("en", where="pipelines/rounds/second.yaml:5", old="hunger_3m", current="food_shortage",
                        other="hunger", other_where="pipelines/rounds/first.yaml:3"),
-        RND_022.format("en", where="pipelines/rounds/second.yaml:3", old="red", question="water_source",
+        RND_042.format("en", where="pipelines/rounds/second.yaml:3", old="red", question="water_source",
                        current="network_outside", other="network_inside", versions="2024010101",
                        other_where="pipelines/rounds/first.yaml:5")]
 
@@ -82,7 +82,7 @@ def test_an_earlier_name_the_current_form_still_uses(tmp_path: Path) -> None:
                     encoding="utf-8")
     loaded, problems = load_crosswalks((path,), tmp_path / "pipelines")
     assert problems == []
-    assert [p.message("es") for p in clashes(loaded, read_form(FORM))] == [RND_023.format(
+    assert [p.message("es") for p in clashes(loaded, read_form(FORM))] == [RND_043.format(
         "es", where="pipelines/rounds/swap.yaml:3", old="sanitation", current="water_source")]
 
 
@@ -96,7 +96,7 @@ def test_the_run_refuses_them_and_writes_nothing(tmp_path: Path, capsys: pytest.
         assert main(["--lang", "en", *command, "--manifest", str(manifest), "--db", str(db)]) == 1
         said = capsys.readouterr()
         text = said.out + said.err
-        assert "[RND_020]" in text and "Traceback" not in text
+        assert "[RND_040]" in text and "Traceback" not in text
         assert "rounds/second.yaml:5" in text and "rounds/second.yaml:3" in text
     assert not db.exists()
     assert not out.exists() or not any(out.rglob("*.*"))
