@@ -337,6 +337,7 @@ def validate(
     from cbms.config import load_manifest
     from cbms.errors import DB_003, VAL_900
     from cbms.folders import ANALYSIS, SUPERVISION, Folders
+    from cbms.rounds.aliases import read_through
     from cbms.store import open_database
     from cbms.store.db import check_versions, register_forms
     from cbms.validate import load_rules, validate_tables
@@ -348,6 +349,7 @@ def validate(
     spec = _load_form(form or (round_.form if round_ else DEFAULT_FORM))
     crosswalks = _crosswalks(round_, spec) if round_ else ()
     versions = [(_load_form(p), str(p)) for p in (round_.form_versions if round_ else ())]
+    spec = read_through(spec, crosswalks, [v for v, _ in versions])  # the codes a version added, kept
     check_versions(spec.form_id, versions)
     folders = Folders(out).make(ANALYSIS, SUPERVISION)
     if not db.exists():

@@ -88,15 +88,14 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     # the round's crosswalks first: an export of a version they name is read in the current names and codes
     form = open_form(manifest.form)
     crosswalks = round_crosswalks(manifest.crosswalks, manifest.project.pipelines, manifest.path, form)
-    form = read_through(form, crosswalks)
     versions = [(open_form(path), str(path)) for path in manifest.form_versions]
+    form = read_through(form, crosswalks, [v for v, _ in versions])
     check_versions(form.form_id, versions)
     # the declarations (the round's own folders, or the shipped ones) are checked before any data is touched
     catalogue = load_catalogue(form, manifest.project.pipelines)
     rules = load_rules(form, manifest.project.schemas)
     targeting = load_targeting(form, manifest.project.pipelines)
     report.budget_inputs = _budget_inputs(manifest, catalogue)  # checked before any data, as the catalogue is
-    crosswalks = _crosswalks(manifest)
     with _stage(report, "ingest", hook):
         loaded = read_exports(exports, form)  # every export is read (and refused) before the database is opened
     with open_database(db, manifest.round_id) as con:
@@ -145,12 +144,6 @@ def _budget_inputs(manifest: Manifest, catalogue: Catalogue) -> BudgetInputs | N
     from cbms.budget import check_budget
 
     return check_budget(manifest, catalogue) if manifest.budget is not None else None
-
-
-def _crosswalks(manifest: Manifest) -> tuple[Crosswalk, ...]:
-    from cbms.rounds.change import check_crosswalks
-
-    return check_crosswalks(manifest) if manifest.crosswalks else ()
 
 
 def _change(con: duckdb.DuckDBPyConnection, manifest: Manifest, crosswalks: tuple[Crosswalk, ...],

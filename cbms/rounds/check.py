@@ -28,6 +28,7 @@ from cbms.form.spec import FormSpec
 from cbms.indicators import load_catalogue
 from cbms.located import Declaration, did_you_mean
 from cbms.published.mart import read_geography
+from cbms.rounds.aliases import read_through
 from cbms.rounds.areas import declared_areas, place_areas
 from cbms.rounds.crosswalk import AREA_LEVELS, Crosswalk, load_crosswalks
 
@@ -150,10 +151,11 @@ def check_rounds(manifest: Manifest, previous: Path | None = None) -> RoundsChec
     manifest whose round is [rounds] previous)."""
     crosswalks, problems = load_crosswalks(manifest.crosswalks, manifest.project.pipelines)
     warnings: list[Notice] = []
-    form = open_form(manifest.form)
     shown = manifest.form.name
     versions = {spec.version or "": (spec, path.name) for path in manifest.form_versions
                 for spec in (open_form(path),)}
+    # a code a version added and a crosswalk keeps as it is counts among the current form's options
+    form = read_through(open_form(manifest.form), crosswalks, [spec for spec, _ in versions.values()])
     indicators = [i.id for i in load_catalogue(form, manifest.project.pipelines).indicators]
     current = _codes(manifest.geography)
     earlier: tuple[dict[str, set[str]], Path | None] | None = None

@@ -175,3 +175,35 @@ def test_the_commands_read_through_the_manifests_crosswalks(tmp_path: Path) -> N
     assert main(["validate", "--manifest", str(manifest), "--db", str(db), "--out", str(tmp_path / "out")]) == 0
     with open_database(db, load_manifest(manifest).round_id) as con:
         assert answers(con) == [(f"uuid:h{n}", water, hunger) for n, (water, hunger) in enumerate(ANSWERS, start=1)]
+
+
+def test_a_sector_the_version_added_is_kept_with_its_labels_and_grupos(
+        form: FormSpec, revised_form: FormSpec, crosswalks: tuple[Crosswalk, ...]) -> None:
+    # the shipped form (round 1) has sectors S01-S10; the 2027 version adds S11 and grupos S11-G01..G03, which the
+    # crosswalk keeps under their own codes (`sector: {S11: S11}`)
+    assert "S11" not in form.choice_names("sector")
+    reading = read_through(form, crosswalks, [revised_form])
+    assert reading.choice_names("sector")[-1] == "S11"
+    grupos = {c.name: c for c in reading.choices["grupo"]}
+    assert grupos["S11-G02"].extra.get("sector") == "S11"  # the 2027 form's filter column (its choices sheet)
+    assert grupos["S11-G02"].labels == next(c for c in revised_form.choices["grupo"] if c.name == "S11-G02").labels
+    assert reading.choice_names("water_source") == form.choice_names("water_source")  # recodes add nothing
+    # without the version's form nothing is added: the code would be reported, not invented
+    assert "S11" not in read_through(form, crosswalks).choice_names("sector")
+
+
+def test_households_of_the_added_sector_keep_it_after_validation(tmp_path: Path) -> None:
+    """`cbms validate` with the second round's manifest: a household in S11 keeps its sector and grupo (before,
+    VAL_007 emptied them: an option of version 2027080101 that the round-1 form does not have)."""
+    rows = census(REVISED_VERSION, revised=True)
+    rows[5][0]["sector"], rows[5][0]["grupo"] = "S11", "S11-G01"
+    folder = write_export(tmp_path / "export", rows)
+    db = tmp_path / "cbms.duckdb"
+    manifest = SHIPPED.pipelines / "ves_demo_2027.toml"
+    assert main(["ingest", str(folder), "--manifest", str(manifest), "--db", str(db)]) == 0
+    assert main(["validate", "--manifest", str(manifest), "--db", str(db), "--out", str(tmp_path / "out")]) == 0
+    with open_database(db, load_manifest(manifest).round_id) as con:
+        assert con.execute("SELECT sector, grupo FROM clean.household WHERE _submission_key = 'uuid:h6'").fetchall() \
+            == [("S11", "S11-G01")]
+        assert con.execute("SELECT count(*) FROM clean.issues WHERE \"column\" IN ('sector', 'grupo')").fetchone() \
+            == (0,)
