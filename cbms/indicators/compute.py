@@ -190,7 +190,8 @@ def write_mart(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, chosen: lis
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
     computed = {i.id for i in chosen}
     entries = [(i.id, i.order, i.domain, i.name_es, i.name_en, i.definition_es, i.definition_en, i.unit, i.value,
-                json.dumps(list(i.breakdowns)), i.sensitive, json.dumps(list(i.items)), i.map, i.id in computed, i.better)
+                json.dumps(list(i.breakdowns)), i.sensitive, json.dumps(list(i.items)), i.map, i.id in computed,
+                i.better)
                for i in catalogue.indicators]
     columns: list[list[object]] = [list(column) for column in zip(*entries, strict=True)] if entries else \
         [[] for _ in CATALOGUE_COLUMNS]
