@@ -27,11 +27,14 @@ def way(indicator: Indicator, change: float) -> int:
 
 def size(settings: Settings, indicator: Indicator, change: Change) -> float:
     """The change in units of the noticeable gap size (reports/indicators.yaml, `gaps`), as the profiles rank
-    gaps: points for percents and rates per 1,000; for means and indices the change as a share of the earlier
-    value (of the later one when the earlier is 0). So 1 point of poverty weighs as much as 5 % more hours."""
+    gaps: points for percents and rates per 1,000, and for an index (0-1) its hundredths; for means and counts the
+    change as a share of the earlier value (of the later one when the earlier is 0). So 1 point of poverty weighs
+    as much as 5 % more hours. An index is not taken relative to its value: from 0.001 to 0.015 would be 1,400 %."""
     assert change.change is not None and change.value_from is not None and change.value_to is not None
     if indicator.value in POINT_UNITS:
         return abs(change.change) / (settings.noticeable.points or 1.0)
+    if indicator.value == "index":
+        return 100 * abs(change.change) / (settings.noticeable.points or 1.0)
     base = abs(change.value_from) or abs(change.value_to)
     return abs(change.change) / base / (settings.noticeable.relative or 1.0) if base else 0.0
 

@@ -116,7 +116,8 @@ def _half_up(value: float, places: int) -> str:
 
 def _largest(totals: pd.DataFrame, area: str) -> tuple[list[str], list[str]]:
     """The five largest improvements and deteriorations of an area, worked out here: the change in points for
-    percents and rates, else as a share of the earlier value in steps of 5 % (reports/indicators.yaml)."""
+    percents and rates, in hundredths for an index, else as a share of the earlier value in steps of 5 %
+    (reports/indicators.yaml)."""
     rows = []
     for row in totals[(totals.area_code == area) & ~totals.suppressed].itertuples():
         better = DIRECTION[row.indicator_id]
@@ -125,6 +126,8 @@ def _largest(totals: pd.DataFrame, area: str) -> tuple[list[str], list[str]]:
             continue
         if UNITS[row.indicator_id] in ("percent", "per_1000"):
             size = abs(row.change)
+        elif UNITS[row.indicator_id] == "index":
+            size = 100 * abs(row.change)
         else:
             size = abs(row.change) / (abs(row.value_from) or abs(row.value_to)) / 0.05
         rows.append((size, (row.change < 0) == (better == "lower"), row.indicator_id))

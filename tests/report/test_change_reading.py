@@ -42,6 +42,9 @@ def test_the_size_is_on_the_indicator_scale() -> None:
     assert abs(change_reading.size(SETTINGS, HOURS, _change(20.0, 19.0)) - 1.0) < 1e-9
     # from 0 the later value is the base: 0 -> 2 hours is 100 % of 2, 20 steps of 5 %
     assert abs(change_reading.size(SETTINGS, HOURS, _change(0.0, 2.0)) - 20.0) < 1e-9
+    # an index in hundredths: 0.001 -> 0.015 is 1.4 hundredths, not 1,400 % of its value
+    index = dataclasses.replace(POVERTY, value="index")
+    assert abs(change_reading.size(SETTINGS, index, _change(0.001, 0.015)) - 1.4) < 1e-9
 
 
 def test_a_round_class_width() -> None:
