@@ -732,15 +732,22 @@ def rounds(
 def rounds_check(
     manifest: ManifestOpt = None,
     previous: Annotated[Path | None, typer.Option("--previous", help=(
-        "Manifiesto de la ronda anterior (por defecto, el que está junto al manifiesto con ese id). / The earlier "
-        "round's manifest (by default, the one beside the manifest with that id)."))] = None,
+        "Manifiesto de la ronda anterior (por defecto, el que la base registró para ella, o el que está junto al "
+        "manifiesto con ese id). / The earlier round's manifest (by default, the one the database recorded for it, "
+        "or the one beside the manifest with that id)."))] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
 ) -> None:
     """Revisa las tablas de correspondencias del manifiesto. / Check the manifest's crosswalks."""
     from cbms.config import load_manifest
     from cbms.errors import RND_030
     from cbms.rounds.check import check_rounds
+    from cbms.rounds.listing import recorded_manifest
+    from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    if previous is None and db is not None and db.exists() and spec_manifest.previous_round is not None:
+        with open_database(db) as con:
+            previous = recorded_manifest(con, spec_manifest.previous_round)
     result = check_rounds(spec_manifest, previous)
     for warning in result.warnings:
         console.warning(warning.message(state.lang))

@@ -24,6 +24,7 @@ from cbms.indicators.compute import SCALES
 from cbms.published.mart import CellKey, Published, read_geography, read_published
 from cbms.rounds.areas import Placement, declared_areas, place_areas
 from cbms.rounds.crosswalk import Crosswalk, load_crosswalks
+from cbms.rounds.listing import recorded_manifest
 from cbms.store.db import transaction
 from cbms.store.rounds import refresh, replace_table, round_cursor, rounds_with
 
@@ -83,9 +84,8 @@ def _mart(con: duckdb.DuckDBPyConnection) -> dict[CellKey, MartRow]:
 def _earlier_manifest(con: duckdb.DuckDBPyConnection, manifest: Manifest, previous: str) -> Manifest:
     """The manifest under which the earlier round's protection is worked out again: its own geography (the
     parents of its areas), this manifest's thresholds, no boundaries to read."""
-    found = con.execute("SELECT manifest FROM meta.rounds WHERE round_id = ?", [previous]).fetchall()
-    path = Path(str(found[0][0])) if found and found[0][0] else None
-    geography = load_manifest(path).geography if path is not None and path.is_file() else manifest.geography
+    path = recorded_manifest(con, previous)
+    geography = load_manifest(path).geography if path is not None else manifest.geography
     return replace(manifest, round_id=previous, geography=geography, boundaries={})
 
 

@@ -4,6 +4,7 @@ submissions came in, its households raw and clean, and its last run."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -55,3 +56,10 @@ def list_rounds(con: duckdb.DuckDBPyConnection) -> tuple[RoundSummary, ...]:
             int(households or 0), int(clean.get(round_id, (0,))[0] or 0),  # type: ignore[call-overload]
             None if round_id not in runs else str(runs[round_id][0])))
     return tuple(sorted(out, key=lambda r: (r.period or ("9999", ""), r.round_id)))
+
+
+def recorded_manifest(con: duckdb.DuckDBPyConnection, round_id: str) -> Path | None:
+    """The manifest meta.rounds recorded for a round, when that file is still there."""
+    found = con.execute(f"SELECT manifest FROM {FILE}.meta.rounds WHERE round_id = ?", [round_id]).fetchall()
+    path = Path(str(found[0][0])) if found and found[0][0] else None
+    return path if path is not None and path.is_file() else None

@@ -88,7 +88,7 @@ def test_every_change_is_the_difference_of_the_two_rounds_computed_alone(rounds:
     change = _frame(base / "both2" / "analisis" / "change.parquet")
     merged = change.merge(expected[[*KEYS, "area_from", "expected_from", "expected_to", "expected_change",
                                     "expected_n_from", "expected_n_to"]], on=KEYS, how="outer", indicator=True)
-    assert (merged._merge == "both").all(), merged[merged._merge != "both"][KEYS + ["_merge"]].head()
+    assert (merged._merge == "both").all(), merged[merged._merge != "both"][[*KEYS, "_merge"]].head()
     assert len(change) > 10_000
     assert (merged.area_from_x == merged.area_from_y).all()
     pd.testing.assert_series_equal(merged.value_from, merged.expected_from, check_names=False, rtol=1e-12)
