@@ -803,6 +803,20 @@ MAP_019 = Detail(
     "La tabla de geografía '{path}' no se puede leer ({reason}): los nombres de las áreas se toman de los límites.",
     "The geography table '{path}' cannot be read ({reason}): area names are taken from the boundaries.",
 )
+MAP_020 = Detail(
+    "MAP_020",
+    "Mapa de cambio de {id} (reports/change.yaml): el indicador no declara hacia dónde mejora (better: lower o "
+    "higher en pipelines/indicators/{id}.yaml); no se dibuja.",
+    "Change map of {id} (reports/change.yaml): the indicator does not declare which way it improves (better: "
+    "lower or higher in pipelines/indicators/{id}.yaml); it is not drawn.",
+)
+MAP_021 = Detail(
+    "MAP_021",
+    "{level}: el indicador {id} no tiene ningún cambio publicable desde la ronda anterior (no calculado, no "
+    "comparable u oculto en todas las áreas); no se dibuja su mapa de cambio.",
+    "{level}: indicator {id} has no publishable change since the earlier round (not computed, not comparable or "
+    "hidden in every area); its change map is not drawn.",
+)
 
 # --- reports: the indicator workbook and the PDF profiles (settings in reports/) -----------------------
 REP_001 = Detail(

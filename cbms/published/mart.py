@@ -161,15 +161,17 @@ class Published:
 
 
 def _indicators(con: duckdb.DuckDBPyConnection) -> tuple[tuple[Indicator, ...], frozenset[str]]:
+    columns = {str(r[0]) for r in con.execute("DESCRIBE mart.indicator_catalogue").fetchall()}
+    better = "better" if "better" in columns else "NULL"  # a mart computed before directions were declared
     rows = con.execute(
         "SELECT indicator_id, ord, domain, name_es, name_en, definition_es, definition_en, unit, value_unit, "
-        "breakdowns, sensitive, items, map, computed FROM mart.indicator_catalogue ORDER BY ord, indicator_id"
-    ).fetchall()
+        f"breakdowns, sensitive, items, map, computed, {better} FROM mart.indicator_catalogue "
+        "ORDER BY ord, indicator_id").fetchall()
     indicators = tuple(Indicator(
         id=str(r[0]), order=int(r[1] or 0), domain=str(r[2]), name_es=str(r[3]), name_en=str(r[4]),
         definition_es=str(r[5] or ""), definition_en=str(r[6] or ""), unit=str(r[7]), value=str(r[8]),
         breakdowns=tuple(json.loads(r[9] or "[]")), sensitive=bool(r[10]), items=tuple(json.loads(r[11] or "[]")),
-        map=bool(r[12])) for r in rows)
+        map=bool(r[12]), better=None if r[14] is None else str(r[14])) for r in rows)
     return indicators, frozenset(str(r[0]) for r in rows if r[13] is not False)
 
 

@@ -21,6 +21,7 @@ from cbms.errors import CLI_001, LANGS, CbmsError, Lang
 from cbms.published import Area, Published
 from cbms.published.numbers import excel_format, ratio_format
 from cbms.published.settings import Settings
+from cbms.report.change_sheet import change_sheet
 from cbms.report.tables import Row, Shown, domain_rows, domains, indicators_of, unrecorded
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -335,6 +336,10 @@ def build_workbook(mart: Published, settings: Settings, manifest: Manifest, lang
         ws = workbook.create_sheet(sheet_title(settings.domain(domain, lang), taken))
         _domain_sheet(ws, mart, settings, manifest, domain, lang, style)
         sheets.append((ws.title, settings.word("domain_sheet_holds", lang, count=len(indicators_of(mart, domain)))))
+    if mart.changes.cells:  # a previous round with changes: single-round workbooks stay as they were
+        ws = workbook.create_sheet(sheet_title(settings.word("change_sheet", lang), taken))
+        change_sheet(ws, mart, lang)
+        sheets.append((ws.title, settings.word("change_sheet_holds", lang)))
     meta = workbook.create_sheet(sheet_title(settings.word("metadata_sheet", lang), taken))
     _metadata(meta, mart, settings, manifest, lang, style)
     sheets.append((meta.title, settings.word("metadata_sheet_holds", lang)))

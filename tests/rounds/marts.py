@@ -46,7 +46,7 @@ def write_round(db: Path, round_id: str, table: str) -> None:
     """A round's mart.indicator_values and mart.indicator_catalogue, as a computation would leave them."""
     values = pa.Table.from_pylist(rows(table), schema=VALUES)
     catalogue = pa.table([list(c) for c in zip(*[
-        (ind, order, "x", ind, ind, "", "", unit, kind, json.dumps(breakdowns), sensitive, "[]", False, True)
+        (ind, order, "x", ind, ind, "", "", unit, kind, json.dumps(breakdowns), sensitive, "[]", False, True, None)
         for order, (ind, (unit, kind, sensitive, breakdowns)) in enumerate(INDICATORS.items())], strict=True)],
         schema=pa.schema(CATALOGUE_COLUMNS))
     with open_database(db, round_id) as con:
