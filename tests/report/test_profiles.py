@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cbms.errors import CbmsError
 from cbms.published import read_published
 from cbms.published.settings import REPORTS, load_settings
 from cbms.report import Written, write_profiles
@@ -53,6 +54,15 @@ def test_writes_a_pdf_per_area(published, tmp_path: Path) -> None:
     assert [p.name for p in written] == ["perfil_distrito_150142.pdf", "perfil_sector_S01.pdf"]
     assert all(p.parent == tmp_path / "perfiles" and p.read_bytes().startswith(b"%PDF-") for p in written)
 
+
+
+def test_a_profiles_folder_that_cannot_be_written_stops_with_cli_002(published, tmp_path: Path) -> None:
+    """Two profiles are written by two worker processes (on two cores or more): the error a worker meets reaches
+    the caller as the same coded error, not as a broken pool."""
+    (tmp_path / "perfiles").write_text("a file where the folder goes", encoding="utf-8")
+    with pytest.raises(CbmsError) as caught:
+        write_profiles(published, tmp_path, "es", ["150142", "S01"])
+    assert caught.value.code == "CLI_002"
 
 def test_an_area_without_data_is_reported_and_the_rest_written(published, tmp_path: Path) -> None:
     written = write_profiles(published, tmp_path, "en", ["S03", "S01", "S99"])
