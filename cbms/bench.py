@@ -148,7 +148,7 @@ def _report(size: int, figures: list[Figure], before: dict[str, Figure]) -> None
     by_stage = {f.stage: f for f in figures}
     console.info("")
     console.info(f"{size:,} households")
-    console.info(f"  {'stage':<22} {'seconds':>8} {'peak MB':>8}   {'floor':<14} {'seconds':>8} {'x floor':>8}   "
+    console.info(f"  {'stage':<22} {'seconds':>8} {'peak MB':>8}   {'floor':<19} {'seconds':>8} {'x floor':>8}   "
                  f"{'growth time':>11} {'growth memory':>13}")
     for f in figures:
         floor_name = FLOORS.get(f.stage, "")
@@ -156,8 +156,8 @@ def _report(size: int, figures: list[Figure], before: dict[str, Figure]) -> None
         prior = before.get(f.stage)
         growth_t = _ratio(f.seconds, prior.seconds) if prior else ""
         growth_m = _ratio(f.peak_mb, prior.peak_mb) if prior else ""
-        floor_cols = (f"{floor_name:<14} {floor.seconds:>8.1f} {_ratio(f.seconds, floor.seconds):>8}" if floor
-                      else f"{'':<14} {'':>8} {'':>8}")
+        floor_cols = (f"{floor_name:<19} {floor.seconds:>8.1f} {_ratio(f.seconds, floor.seconds):>8}" if floor
+                      else f"{'':<19} {'':>8} {'':>8}")
         console.info(f"  {f.stage:<22} {f.seconds:>8.1f} {f.peak_mb:>8.0f}   {floor_cols}   "
                      f"{growth_t:>11} {growth_m:>13}")
         before[f.stage] = f
