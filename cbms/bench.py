@@ -4,6 +4,7 @@ Each stage and each floor runs as its own process, so its peak resident memory (
 own. The floors are measured in the same run, on the same rows, so the ratios hold on whatever machine runs it:
 
 - read CSVs: DuckDB reading the export's CSV files into tables (what ingest does at the least);
+- read JSON: DuckDB's JSON reader parsing the same OData or KoBo pages into a table (the JSON ingests' floor);
 - write Parquet: DuckDB writing the loaded rows to Parquet (one pass over every row: validate, indicators, maps);
 - empty page: WeasyPrint laying out one empty page (the report's fixed cost; its cost per page is the rest).
 
@@ -42,12 +43,19 @@ tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name =
 for (name,) in tables:
     con.execute(f"COPY raw.{name} TO '{sys.argv[2]}/{name}.parquet' (FORMAT parquet)")
 """
+READ_JSON = """
+import sys, duckdb
+con = duckdb.connect()
+con.execute("CREATE TABLE pages AS SELECT * FROM read_json(?, maximum_object_size = 1073741824)", [sys.argv[1:]])
+"""
 EMPTY_PAGE = """
 import sys
 from weasyprint import HTML
 HTML(string="<html><body></body></html>").write_pdf(sys.argv[1])
 """
+JSON_FORMATS = ("odk-odata", "kobo-json")
 FLOORS = {"demo": "write Parquet", "ingest odk-csv": "read CSVs", "validate": "write Parquet",
+          **{f"ingest {fmt}": f"read JSON {fmt}" for fmt in JSON_FORMATS},
           "indicators": "write Parquet", "report xlsx+pdf": "empty page", "maps": "write Parquet"}
 
 
@@ -113,6 +121,9 @@ def _measure(size: int, formats: tuple[str, ...], work: Path) -> list[Figure]:
             db.unlink(missing_ok=True)
     db = work / f"{size}-odk-csv.duckdb"
     note("read CSVs", _python(READ_CSVS, _csvs(_export(work / f"{size}-odk-csv"), work / f"{size}-csv")))
+    for fmt in (f for f in JSON_FORMATS if f in formats):
+        pages = sorted(str(p) for p in (work / f"{size}-{fmt}").glob("*.json") if p.name != "injected.json")
+        note(f"read JSON {fmt}", _python(READ_JSON, pages))
     parquet = work / f"{size}-parquet"
     parquet.mkdir(exist_ok=True)
     note("write Parquet", _python(WRITE_PARQUET, [str(db), str(parquet)]))
@@ -137,7 +148,7 @@ def _report(size: int, figures: list[Figure], before: dict[str, Figure]) -> None
     by_stage = {f.stage: f for f in figures}
     console.info("")
     console.info(f"{size:,} households")
-    console.info(f"  {'stage':<22} {'seconds':>8} {'peak MB':>8}   {'floor':<14} {'seconds':>8} {'x floor':>8}   "
+    console.info(f"  {'stage':<22} {'seconds':>8} {'peak MB':>8}   {'floor':<19} {'seconds':>8} {'x floor':>8}   "
                  f"{'growth time':>11} {'growth memory':>13}")
     for f in figures:
         floor_name = FLOORS.get(f.stage, "")
@@ -145,8 +156,8 @@ def _report(size: int, figures: list[Figure], before: dict[str, Figure]) -> None
         prior = before.get(f.stage)
         growth_t = _ratio(f.seconds, prior.seconds) if prior else ""
         growth_m = _ratio(f.peak_mb, prior.peak_mb) if prior else ""
-        floor_cols = (f"{floor_name:<14} {floor.seconds:>8.1f} {_ratio(f.seconds, floor.seconds):>8}" if floor
-                      else f"{'':<14} {'':>8} {'':>8}")
+        floor_cols = (f"{floor_name:<19} {floor.seconds:>8.1f} {_ratio(f.seconds, floor.seconds):>8}" if floor
+                      else f"{'':<19} {'':>8} {'':>8}")
         console.info(f"  {f.stage:<22} {f.seconds:>8.1f} {f.peak_mb:>8.0f}   {floor_cols}   "
                      f"{growth_t:>11} {growth_m:>13}")
         before[f.stage] = f

@@ -96,6 +96,10 @@ class CbmsError(Exception):
         self.problems: tuple[Located, ...] = ()
         super().__init__(detail.format("en", **context))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its detail, context and problems, so it crosses from a worker process (the PDF writers)."""
+        return _rebuilt, (self.detail, self.context, self.problems)
+
     def with_problems(self, problems: tuple[Located, ...]) -> CbmsError:
         """The same error, carrying every located problem a check found."""
         self.problems = problems
@@ -109,6 +113,10 @@ class CbmsError(Exception):
     def message(self, lang: Lang = "es") -> str:
         """The message in the chosen language."""
         return self.detail.format(lang, **self.context)
+
+
+def _rebuilt(detail: Detail, context: dict[str, object], problems: tuple[Located, ...]) -> CbmsError:
+    return CbmsError(detail, **context).with_problems(problems)
 
 
 # --- command line -------------------------------------------------------------------------------------

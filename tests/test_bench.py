@@ -15,7 +15,8 @@ NUMBER = r"\d+\.\d"
 
 @pytest.mark.slow
 def test_bench_prints_each_stage_beside_its_floor() -> None:
-    done = subprocess.run([sys.executable, "-m", "cbms.bench", "--sizes", "60,120", "--formats", "odk-csv"],
+    done = subprocess.run([sys.executable, "-m", "cbms.bench", "--sizes", "60,120", "--formats",
+                           "odk-csv,odk-odata,kobo-json"],
                           capture_output=True, text=True, check=True)
     lines = done.stdout.splitlines()
     assert any(line.strip() == "60 households" for line in lines)

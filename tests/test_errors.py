@@ -54,3 +54,15 @@ def test_the_systems_reasons_are_said_in_spanish_too() -> None:
 
     reason = errors.os_reason(PermissionError(errno.EACCES, "Permission denied"))
     assert (reason.text("es"), reason.text("en")) == ("permiso denegado", "permission denied")
+
+
+def test_an_error_survives_pickling_with_its_context_and_problems() -> None:
+    """A worker process (the PDF writers) hands its error to the parent pickled: the same code, words, problems."""
+    import pickle
+
+    inner = CbmsError(errors.FORM_001, path="a.xlsx")
+    exc = CbmsError(errors.CLI_002, path="out", reason="disco lleno").with_problems((inner,))
+    back = pickle.loads(pickle.dumps(exc))
+    assert isinstance(back, CbmsError)
+    assert (back.code, back.message("es"), back.message("en")) == (exc.code, exc.message("es"), exc.message("en"))
+    assert [p.message("en") for p in back.problems] == [inner.message("en")]

@@ -54,7 +54,7 @@ def _walk(collector: Collector, record: dict[str, Any], level: str, row_key: str
                 child = _walk(collector, item, child_level, key, submission, source, depth + 1)
                 rows = collector.levels[child_level]
                 rows.add(child, _submission_key=submission, _row_key=key, _parent_key=row_key,
-                         _source_file=source, _row_number=len(rows.rows) + 1)
+                         _source_file=source, _row_number=rows.count + 1)
         else:
             row[name] = as_text(value)
     return row
@@ -63,9 +63,9 @@ def _walk(collector: Collector, record: dict[str, Any], level: str, row_key: str
 def read_kobo_json(bundle: Bundle, form: FormSpec) -> Export:
     """Read every data page of a KoBo API v2 export into raw tables."""
     collector = Collector(form, str(bundle.path))
-    for name, data in sorted(bundle.files.items()):
+    for name in sorted(bundle.files):
         where = located(bundle.path, name)
-        page = parse_json(where, data)
+        page = parse_json(where, bundle.files.pop(name))  # the page's bytes are let go once parsed
         if isinstance(page, dict) and "content" in page and "uid" in page:
             continue  # the asset JSON that travels with the pages
         if not isinstance(page, dict) or not isinstance(page.get("results"), list):
@@ -75,6 +75,7 @@ def read_kobo_json(bundle: Bundle, form: FormSpec) -> Export:
                 _record(collector, record, number, name, where)
         except RecursionError as exc:  # json.dumps of an answer nested ~1,000 deep (the walk itself stops at 64)
             raise CbmsError(ING_014, path=where, limit=JSON_DEPTH) from exc
+        del page  # a page's parsed records go before the next page is parsed (one page in memory, not two)
     return Export("kobo-json", None, bundle.sources, collector.tables(KOBO_META))
 
 
@@ -91,4 +92,4 @@ def _record(collector: Collector, record: object, number: int, name: str, where:
     rows.add(row, _submission_key=key, _version_id=as_text(record.get("meta/instanceID")) or key,
              _row_key=key, _submitted_at=as_text(record.get("_submission_time")),
              _deprecated_id=as_text(record.get("meta/deprecatedID")), _source_file=name,
-             _row_number=len(rows.rows) + 1)
+             _row_number=rows.count + 1)

@@ -40,24 +40,50 @@ HEAD = ("_submission_key", "_version_id", "_row_key", "_parent_key", "_submitted
         "_source_file", "_row_number")
 
 
+BATCH = 10_000  # rows held as Python dicts before they become Arrow
+ROWS = "\x00rows"  # a column no export has
+
+
 @dataclass
 class LevelRows:
-    """Rows collected for one level, each a dict of export column -> text, plus their keys."""
+    """Rows collected for one level, each a dict of export column -> text, plus their keys; every BATCH rows they
+    become an Arrow table (a dict of text per row costs ten times its Arrow column)."""
 
-    rows: list[dict[str, str | None]] = field(default_factory=list)
+    rows: list[dict[str, str | None]] = field(default_factory=list)  # the rows not yet turned into Arrow
     heads: list[tuple[Any, ...]] = field(default_factory=list)  # one tuple per row, in HEAD order
     columns: dict[str, None] = field(default_factory=dict)  # every column met, in first-seen order
+    batches: list[tuple[pa.Table, dict[str, pa.Array]]] = field(default_factory=list)  # rows and keys, as Arrow
+    count: int = 0  # rows added
 
     def add(self, row: dict[str, str | None], **head: Any) -> None:
         self.rows.append(row)
         self.columns.update(dict.fromkeys(row))
         self.heads.append(tuple(head.get(name) for name in HEAD))
+        self.count += 1
+        if len(self.rows) >= BATCH:
+            self._flush()
 
-    def head(self) -> dict[str, pa.Array]:
-        """The key columns, one Arrow array each."""
+    def _flush(self) -> None:
+        # pyarrow turns the rows into columns in C++ (a list per column in Python took 3x longer)
+        # a row with no answer still counts: the placeholder column (no export's) keeps every row of the batch
+        schema = pa.schema([(ROWS, pa.string()), *((c, pa.string()) for c in self.columns)])
         columns = list(zip(*self.heads, strict=True)) if self.heads else [() for _ in HEAD]
-        return {name: pa.array(values, pa.int64() if name == "_row_number" else pa.string())
-                for name, values in zip(HEAD, columns, strict=True)}
+        heads = {name: pa.array(values, pa.int64() if name == "_row_number" else pa.string())
+                 for name, values in zip(HEAD, columns, strict=True)}
+        self.batches.append((pa.Table.from_pylist(self.rows, schema=schema), heads))
+        self.rows, self.heads = [], []
+
+    def table(self) -> tuple[pa.Table, dict[str, pa.Array]]:
+        """Every row as one text table, its columns the union in first-seen order (records of different form
+        versions carry different keys), and the key columns, one Arrow array each."""
+        if self.rows or not self.batches:
+            self._flush()
+        table = pa.concat_tables([t for t, _ in self.batches], promote_options="default")
+        table = table.select(list(self.columns)) if self.columns else \
+            pa.table({"_": pa.nulls(self.count, pa.string())})
+        heads = {name: pa.concat_arrays([h[name] for _, h in self.batches]) for name in HEAD}
+        self.batches = []
+        return table, heads
 
 
 class Collector:
@@ -92,18 +118,10 @@ class Collector:
         """The normalised raw table of every level."""
         out: dict[str, pa.Table] = {}
         for level, collected in self.levels.items():
-            # records of different form versions carry different keys: the union, in first-seen order;
-            # pyarrow turns the rows into columns in C++ (a list per column in Python took 3x longer)
-            schema = pa.schema([(c, pa.string()) for c in collected.columns])
-            table = pa.Table.from_pylist(collected.rows, schema=schema)
+            table, heads = collected.table()
             mapping = map_columns(self.form, level, table.column_names, meta)
-            out[level] = normalise(self.form, level, _with_rows(table, len(collected.rows)), mapping,
-                                   collected.head())
+            out[level] = normalise(self.form, level, table, mapping, heads)
         return out
-
-
-def _with_rows(table: pa.Table, rows: int) -> pa.Table:
-    return table if table.num_columns else pa.table({"_": pa.nulls(rows, pa.string())})
 
 
 __all__ = ["ROOT", "Collector", "as_text", "excerpt"]

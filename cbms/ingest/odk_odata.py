@@ -65,7 +65,7 @@ def _walk(collector: Collector, node: dict[str, Any], level: str, prefix: str, r
                 child: dict[str, str | None] = {"__id": as_text(item.get("__id"))}
                 _walk(collector, item, child_level, "", child, key, submission, source, depth + 1)
                 rows.add(child, _submission_key=submission, _row_key=key, _parent_key=row_key,
-                         _source_file=source, _row_number=len(rows.rows) + 1)
+                         _source_file=source, _row_number=rows.count + 1)
         else:
             row[prefix + name] = as_text(value)
 
@@ -74,9 +74,9 @@ def read_central_odata(bundle: Bundle, form: FormSpec) -> Export:
     """Read OData pages (`value` lists) into raw tables; `__id` is the submission key."""
     collector = Collector(form, str(bundle.path))
     form_ids: set[str] = set()
-    for name, data in sorted(bundle.files.items()):
+    for name in sorted(bundle.files):
         where = located(bundle.path, name)
-        page = parse_json(where, data)
+        page = parse_json(where, bundle.files.pop(name))  # the page's bytes are let go once parsed
         if not isinstance(page, dict) or not isinstance(page.get("value"), list):
             raise CbmsError(ING_019, path=where, list="value", source="OData (ODK Central)")
         match = _FORM_IN_CONTEXT.search(str(page.get("@odata.context", "")))
@@ -87,6 +87,7 @@ def read_central_odata(bundle: Bundle, form: FormSpec) -> Export:
                 _record(collector, record, number, name, where)
         except RecursionError as exc:  # json.dumps of an answer nested ~1,000 deep (the walk itself stops at 64)
             raise CbmsError(ING_014, path=where, limit=JSON_DEPTH) from exc
+        del page  # a page's parsed records go before the next page is parsed (one page in memory, not two)
     meta_columns = (*(f"__system/{k}" for k in SYSTEM_FIELDS), "__id")
     form_id = form_ids.pop() if len(form_ids) == 1 else None
     return Export("odk-odata", form_id, bundle.sources, collector.tables(meta_columns))
@@ -110,4 +111,4 @@ def _record(collector: Collector, record: object, number: int, name: str, where:
         row, _submission_key=submission, _version_id=as_text(meta.get("instanceID")) or submission,
         _row_key=submission, _submitted_at=as_text(system.get("submissionDate")),
         _edits=as_text(system.get("edits")), _deprecated_id=as_text(meta.get("deprecatedID")),
-        _source_file=name, _row_number=len(collector.levels[ROOT].rows) + 1)
+        _source_file=name, _row_number=collector.levels[ROOT].count + 1)

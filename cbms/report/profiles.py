@@ -6,14 +6,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from cbms.atomic import write_atomically
 from cbms.config import Manifest
 from cbms.errors import CLI_001, LANGS, REP_005, REP_008, REP_009, REP_010, CbmsError, Lang
 from cbms.indicators.catalogue import Indicator
@@ -394,7 +393,8 @@ def write_profiles(mart: Published, out: Path, lang: Lang = "es", areas: list[st
     (`out/profiles` in English). Returns the files written, with `.problems`: an area without data, a template
     error, no sector boundaries, boundaries that cannot be drawn, a PDF WeasyPrint could not lay out. Those never
     stop the other profiles; a database without indicators (REP_003) and a folder that cannot be written (CLI_002)
-    raise."""
+    raise. With two profiles or more on two cores or more, WeasyPrint lays them out in spawned worker processes
+    (cbms/report/pdf.py): a script that calls this must guard its own code with `if __name__ == "__main__":`."""
     if lang not in LANGS:
         raise CbmsError(CLI_001, lang=lang)
     settings = mart.settings
@@ -406,33 +406,39 @@ def write_profiles(mart: Published, out: Path, lang: Lang = "es", areas: list[st
     except jinja2.TemplateError as exc:
         written.problems.append(template_error(settings.folder / TEMPLATE, exc))
         return written
-    from cbms.report.pdf import PdfEngine  # WeasyPrint takes a second to import: only when PDFs are wanted
+    from cbms.report.pdf import PdfWriters, cores  # WeasyPrint takes a second to import: only when PDFs are wanted
 
-    try:
-        engine = PdfEngine(settings.folder / STYLESHEET)
-    except CbmsError as exc:
-        written.problems.append(exc)
-        return written
     folder = Path(out) / settings.word("profiles_folder", lang)
     today = dt.date.today()
     wanted = areas if areas is not None else [mart.district.code, *(s.code for s in mart.sectors)]
+    chosen: list[Area] = []
     for code in wanted:
         area = mart.area(code)
         if area is None or area.level == "grupo" or not mart.has_data(code):
             written.problems.append(CbmsError(REP_005, area=code))
-            continue
-        page = build_page(mart, area, lang, today)
-        written.problems += page.problems
-        try:
-            html = render_html(template, page)
-        except jinja2.TemplateError as exc:
-            written.problems.append(template_error(settings.folder / TEMPLATE, exc))
-            return written  # the same template fails every area the same way
-        target = folder / file_name(settings, area, lang)
-        try:  # a folder that cannot be written (full, read-only) raises CLI_002: no other profile could be either
-            written.append(write_atomically(target, functools.partial(engine.write, html)))
-        except ValueError as exc:  # what WeasyPrint raises on content it cannot lay out
-            written.problems.append(CbmsError(REP_009, area=code, reason=" ".join(str(exc).split())))
+        else:
+            chosen.append(area)
+    try:
+        writers = PdfWriters(settings.folder / STYLESHEET, min(cores(), len(chosen)))
+    except CbmsError as exc:
+        written.problems.append(exc)
+        return written
+    pending: list[tuple[str, Future[Path]]] = []
+    with writers:  # the pages are built here while the workers lay out the ones already built
+        for area in chosen:
+            page = build_page(mart, area, lang, today)
+            written.problems += page.problems
+            try:
+                html = render_html(template, page)
+            except jinja2.TemplateError as exc:
+                written.problems.append(template_error(settings.folder / TEMPLATE, exc))
+                break  # the same template fails every area the same way
+            pending.append((area.code, writers.submit(html, folder / file_name(settings, area, lang))))
+        for code, future in pending:
+            try:  # a folder that cannot be written (full, read-only) raises CLI_002: no other profile could be either
+                written.append(future.result())
+            except ValueError as exc:  # what WeasyPrint raises on content it cannot lay out
+                written.problems.append(CbmsError(REP_009, area=code, reason=" ".join(str(exc).split())))
     return written
 
 

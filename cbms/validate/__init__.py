@@ -5,6 +5,7 @@ supervisors' workbook and OUT/issues.parquet."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,12 +20,13 @@ from cbms.rounds.recode import recodes_of
 from cbms.store.db import registered_forms
 from cbms.validate.audits import audit_issues
 from cbms.validate.clean import Accounting, write_clean
-from cbms.validate.columns import Level, check_levels, load_levels
+from cbms.validate.columns import ISSUE_COLUMNS, check_levels, load_levels
 from cbms.validate.declarations import Audit, Rules, load_rules
 from cbms.validate.stage import create_stage
 from cbms.validate.versions import Judging, judge_submissions
 
 FORM_CHECKS_AN_AUDIT_SHARPENS = ("VAL_003", "VAL_004")
+CHUNK = 100_000  # submissions whose answers are checked at a time (with their repeats' rows)
 _SQL_NOISE = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'", re.DOTALL)
 
 
@@ -59,11 +61,10 @@ def _period_audit(form: FormSpec, period: tuple[str, str] | None) -> tuple[Audit
 
 
 def _undecidable_audits(found: pd.DataFrame, rules: Rules, judging: Judging,
-                        root: Level | None) -> tuple[pd.DataFrame, list[Notice]]:
+                        judge_of: dict[str, int]) -> tuple[pd.DataFrame, list[Notice]]:
     """Audit rows of submissions that lack a column the audit reads: not applied, said once per version."""
-    if not len(found) or root is None or not any(j.lacking for j in judging.judges):
+    if not len(found) or not judge_of or not any(j.lacking for j in judging.judges):
         return found, []
-    judge_of = dict(zip(root.data["_submission_key"], root.judge, strict=True))
     reads = {a.code: set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", _SQL_NOISE.sub(" ", a.sql))) for a in rules.audits}
     keep = []
     notes: dict[tuple[str, str], tuple[Notice, int]] = {}
@@ -107,16 +108,38 @@ def validate_tables(con: duckdb.DuckDBPyConnection, form: FormSpec, rules: Rules
     recodes = recodes_of(crosswalks, (form, *registered_forms(con, form.form_id).values()))
     create_stage(con, form, recodes=recodes)
     judging = judge_submissions(con, form, crosswalks)
-    levels = load_levels(con, form, judging, recodes)
-    # the SQL audits run in DuckDB while Python checks the columns: the two keep both cores busy
-    # (the connection is the audits' alone from here on)
+    lacking = any(j.lacking for j in judging.judges)
+    submissions = con.sql(f"SELECT _submission_key FROM raw.{ROOT}").to_arrow_table().column(0).combine_chunks()
+    judge_of: dict[str, int] = {}
+    found_columns: list[pd.DataFrame] = []
+    skipped_columns: list[Notice] = []
+    lock = threading.Lock()
+    # the SQL audits run in DuckDB while Python checks the columns: the two keep both cores busy; they share the
+    # connection one query at a time (the lock). The columns are checked CHUNK submissions at a time (each with
+    # its repeats), so memory holds one chunk whatever the census.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        audits = pool.submit(audit_issues, con, audited)
-        columns = check_levels(levels, form, rules, judging)
-        found, skipped = _undecidable_audits(audits.result(), audited, judging,
-                                             next((lv for lv in levels if lv.name == ROOT), None))
-    issues = _merge(columns.issues, found)
-    return write_clean(con, form, issues, (*judging.notes, *_combined((*columns.skipped, *skipped))))
+        audits = pool.submit(audit_issues, con, audited, lock)
+        for start in range(0, len(submissions), CHUNK):
+            with lock:
+                levels = load_levels(con, form, judging, recodes, submissions.slice(start, CHUNK))
+            columns = check_levels(levels, form, rules, judging)
+            found_columns.append(columns.issues)
+            skipped_columns += columns.skipped
+            root = next((lv for lv in levels if lv.name == ROOT), None)
+            if lacking and root is not None:
+                judge_of.update(zip(root.data["_submission_key"], root.judge.tolist(), strict=True))
+            del levels, root
+        found, skipped = _undecidable_audits(audits.result(), audited, judging, judge_of)
+    issues = _merge(_concat(found_columns), found)
+    return write_clean(con, form, issues, (*judging.notes, *_combined((*skipped_columns, *skipped))))
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks' issues as one frame (the columns of an empty one when none has a row)."""
+    filled = [f for f in frames if len(f)]
+    if not filled:
+        return frames[0] if frames else pd.DataFrame(columns=list(ISSUE_COLUMNS))
+    return filled[0] if len(filled) == 1 else pd.concat(filled, ignore_index=True)
 
 
 __all__ = ["Accounting", "Rules", "load_rules", "validate_tables"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 
 import duckdb
 import pandas as pd
@@ -24,8 +25,10 @@ def _fill(template: str, row: Mapping[str, object]) -> str:
     return string.Formatter().vformat(template, (), fields)
 
 
-def _run(con: duckdb.DuckDBPyConnection, audit: Audit) -> list[dict[str, object]]:
-    found = con.sql(audit.sql).df()
+def _run(con: duckdb.DuckDBPyConnection, audit: Audit,
+         lock: AbstractContextManager[object]) -> list[dict[str, object]]:
+    with lock:  # the connection is shared with the column checks' reads, one query at a time
+        found = con.sql(audit.sql).df()
     out = []
     for row in found.to_dict("records"):
         value = row.get("value")
@@ -37,7 +40,9 @@ def _run(con: duckdb.DuckDBPyConnection, audit: Audit) -> list[dict[str, object]
     return out
 
 
-def audit_issues(con: duckdb.DuckDBPyConnection, rules: Rules) -> pd.DataFrame:
-    """Every row every audit returns (the staging views must exist: see stage.create_stage)."""
-    rows = [issue for audit in rules.audits for issue in _run(con, audit)]
+def audit_issues(con: duckdb.DuckDBPyConnection, rules: Rules,
+                 lock: AbstractContextManager[object] | None = None) -> pd.DataFrame:
+    """Every row every audit returns (the staging views must exist: see stage.create_stage); each query holds
+    `lock` while it runs, when another thread shares the connection."""
+    rows = [issue for audit in rules.audits for issue in _run(con, audit, lock or nullcontext())]
     return pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))

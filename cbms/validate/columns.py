@@ -59,6 +59,7 @@ TYPE_WORDS = {"integer": ("un número entero", "a whole number"), "decimal": ("u
               "date": ("una fecha AAAA-MM-DD", "a YYYY-MM-DD date"),
               "geopoint": ("un punto GPS", "a GPS point")}
 ARROW_STRING = pd.ArrowDtype(pyarrow.string())
+CHUNK_VIEW = "chunk_submissions"  # the submissions of one chunk, registered while its rows are read
 DROPS = frozenset({"VAL_001", "VAL_002", "VAL_005", "VAL_006", "VAL_007", "VAL_008"})  # the answer is left out
 
 
@@ -74,13 +75,18 @@ class Level:
 
 
 def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec, judging: Judging,
-                 recodes: Recodes = NO_RECODES) -> dict[str, Level]:
+                 recodes: Recodes = NO_RECODES, submissions: pyarrow.Array | None = None) -> dict[str, Level]:
     """Current raw rows per level (children of missing households left out: an audit reports them), each with
-    the judge of its submission, the codes the round's crosswalks recode read as the current ones."""
+    the judge of its submission, the codes the round's crosswalks recode read as the current ones; only those of
+    `submissions` (keys) when given."""
     questions = layout_of(form).questions
     today = days(date.today())
     levels: dict[str, Level] = {}
     con.register(KEYS_VIEW, judging.keys)
+    chosen = ""
+    if submissions is not None:
+        con.register(CHUNK_VIEW, pyarrow.table({"_submission_key": submissions}))
+        chosen = f" JOIN {CHUNK_VIEW} c USING (_submission_key)"
     try:
         for level, fields in layout_of(form).fields.items():
             parent = layout_of(form).parent(level)
@@ -92,8 +98,8 @@ def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec, judging: Judgin
                      f" WHERE t._parent_key IN (SELECT _row_key FROM raw.{quote(parent)})")
             table = con.sql(
                 f"SELECT {columns}, k._judge FROM raw.{quote(level)} t JOIN raw.{quote(ROOT)} r USING "
-                f"(_submission_key) JOIN {KEYS_VIEW} k ON k.{FORM_VERSION} IS NOT DISTINCT FROM r.{FORM_VERSION} "
-                f"AND k.{ABSENT} IS NOT DISTINCT FROM r.{ABSENT}{where}").to_arrow_table()
+                f"(_submission_key){chosen} JOIN {KEYS_VIEW} k ON k.{FORM_VERSION} IS NOT DISTINCT FROM "
+                f"r.{FORM_VERSION} AND k.{ABSENT} IS NOT DISTINCT FROM r.{ABSENT}{where}").to_arrow_table()
             judge = table.column("_judge").to_numpy()
             table = table.drop_columns(["_judge"])
             data = table.to_pandas(types_mapper=lambda _: ARROW_STRING)
@@ -111,6 +117,8 @@ def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec, judging: Judgin
             levels[level] = Level(level, data, frame, values, judge)
     finally:
         con.unregister(KEYS_VIEW)
+        if submissions is not None:
+            con.unregister(CHUNK_VIEW)
     return levels
 
 
@@ -385,9 +393,10 @@ ISSUE_COLUMNS = ("rule", "severity", "table", "submission_key", "row_key", "colu
 
 
 def load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec, judging: Judging,
-                recodes: Recodes = NO_RECODES) -> list[Level]:
-    """The levels with rows, read from raw.* (the only step of the column checks that needs the database)."""
-    return [data for data in _load_levels(con, form, judging, recodes).values() if data.frame.n]
+                recodes: Recodes = NO_RECODES, submissions: pyarrow.Array | None = None) -> list[Level]:
+    """The levels with rows, read from raw.* (the only step of the column checks that needs the database); only
+    the rows of `submissions` (keys of the root level, with their repeats) when given."""
+    return [data for data in _load_levels(con, form, judging, recodes, submissions).values() if data.frame.n]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cbms.errors import CbmsError
 from cbms.published import read_published
 from cbms.published.settings import REPORTS, load_settings
 from cbms.report import Written, write_profiles
@@ -47,12 +48,25 @@ def test_suppressed_cells_show_x_and_no_hidden_value_leaks(con, manifest) -> Non
     assert "66,7" not in html and "66.7" not in html
 
 
-def test_writes_a_pdf_per_area(published, tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])  # here, or in two worker processes: the same files in the same order
+def test_writes_a_pdf_per_area(published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    monkeypatch.setattr("cbms.report.pdf.cores", lambda: jobs)
     written = write_profiles(published, tmp_path, "es", ["150142", "S01"])
     assert isinstance(written, Written) and not written.problems
     assert [p.name for p in written] == ["perfil_distrito_150142.pdf", "perfil_sector_S01.pdf"]
     assert all(p.parent == tmp_path / "perfiles" and p.read_bytes().startswith(b"%PDF-") for p in written)
 
+
+
+def test_a_profiles_folder_that_cannot_be_written_stops_with_cli_002(published, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two profiles written by two worker processes: the error a worker meets reaches the caller as the same coded
+    error, not as a broken pool."""
+    monkeypatch.setattr("cbms.report.pdf.cores", lambda: 2)
+    (tmp_path / "perfiles").write_text("a file where the folder goes", encoding="utf-8")
+    with pytest.raises(CbmsError) as caught:
+        write_profiles(published, tmp_path, "es", ["150142", "S01"])
+    assert caught.value.code == "CLI_002"
 
 def test_an_area_without_data_is_reported_and_the_rest_written(published, tmp_path: Path) -> None:
     written = write_profiles(published, tmp_path, "en", ["S03", "S01", "S99"])

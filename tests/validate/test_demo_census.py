@@ -99,3 +99,29 @@ def test_a_census_without_injected_errors_has_no_issue(tmp_path: Path, form: For
     accounting = validate_tables(con, form, rules)
     assert (accounting.errors, accounting.warnings, accounting.quarantined) == (0, 0, 0)
     assert accounting.clean + accounting.non_completed == accounting.raw == 3000
+
+
+def test_checking_the_answers_in_chunks_of_submissions_changes_nothing(tmp_path: Path, form: FormSpec,
+                                                                       rules: Rules,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same census validated whole and 97 submissions at a time (16 chunks, the last one short): the same
+    issues, the same clean rows, the same notes."""
+    import cbms.validate
+
+    def validated(chunk: int, name: str) -> tuple[list[tuple[object, ...]], ...]:
+        monkeypatch.setattr(cbms.validate, "CHUNK", chunk)
+        con = connect(tmp_path / f"{name}.duckdb")
+        export = next(p for p in write_demo(households=1500, seed=11, fmt="odk-csv", out=tmp_path / name,
+                                            error_rate=0.06).files if p.name != "injected.json")
+        write_tables(con, read_export(export, form), form)
+        accounting = validate_tables(con, form, rules)
+        tables = [con.execute(f"SELECT * FROM clean.{t} ORDER BY ALL").fetchall()
+                  for t in ("household", "member")]
+        issues = con.execute("SELECT * FROM clean.issues ORDER BY ALL").fetchall()
+        notes = sorted(n.message("en") for n in accounting.notes)
+        con.close()
+        return issues, *tables, [(n,) for n in notes]
+
+    whole = validated(1_000_000, "whole")
+    assert whole[0] and whole[1]  # issues found, households kept: there is something to compare
+    assert validated(97, "chunks") == whole
