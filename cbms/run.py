@@ -68,6 +68,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
     from cbms.ingest import read_exports
     from cbms.published import read_published
+    from cbms.published.long_tables import write_long_tables
     from cbms.published.table import write_published_table
     from cbms.store import open_database, write_tables
     from cbms.store.db import check_versions, register_forms
@@ -114,10 +115,13 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
                 report.budget = _budget(con, manifest, folders.analysis, report.budget_inputs)
                 report.files += list(report.budget.files)
         with _stage(report, "report", hook):
-            published = read_published(con, manifest)
+            budget = (report.budget.tables, report.budget_inputs.declarations) \
+                if report.budget is not None and report.budget_inputs is not None else None
+            published = read_published(con, manifest, programmes=targeting.rules, budget=budget)
             report.problems += [p.message(lang) for p in published.problems]
             report.protected = published.protected_counts
             report.files.append(write_published_table(published, folders.published))
+            report.files += write_long_tables(published, folders.published)
             _reports(published, folders.published, lang, formats, report)
         if "maps" in formats:
             with _stage(report, "maps", hook):
