@@ -21,6 +21,8 @@ from cbms.errors import CLI_001, LANGS, CbmsError, Lang
 from cbms.published import Area, Published
 from cbms.published.numbers import excel_format, ratio_format
 from cbms.published.settings import Settings
+from cbms.report.budget_sheet import add_budget_sheets
+from cbms.report.coverage_sheet import add_coverage_sheet
 from cbms.report.tables import Row, Shown, domain_rows, domains, indicators_of, unrecorded
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -325,6 +327,8 @@ def build_workbook(mart: Published, settings: Settings, manifest: Manifest, lang
         ws = workbook.create_sheet(sheet_title(settings.domain(domain, lang), taken))
         _domain_sheet(ws, mart, settings, manifest, domain, lang, style)
         sheets.append((ws.title, settings.word("domain_sheet_holds", lang, count=len(indicators_of(mart, domain)))))
+    sheets += add_budget_sheets(workbook, mart, lang, lambda text: sheet_title(text, taken))
+    sheets += add_coverage_sheet(workbook, mart, lang, lambda text: sheet_title(text, taken))
     meta = workbook.create_sheet(sheet_title(settings.word("metadata_sheet", lang), taken))
     _metadata(meta, mart, settings, manifest, lang, style)
     sheets.append((meta.title, settings.word("metadata_sheet_holds", lang)))
