@@ -155,9 +155,13 @@ def _reports(published: Published, out: Path, lang: Lang, formats: tuple[str, ..
     if "xlsx" in formats:
         report.files.append(write_workbook(published, out, lang))
     if "pdf" in formats:
-        written = write_profiles(published, out, lang)
-        report.files += list(written)
-        report.problems += [p.message(lang) for p in written.problems]
+        from cbms.report.budget_pdf import write_budget_pdf
+        from cbms.report.coverage_pdf import write_coverage_pdf
+
+        for write in (write_profiles, write_budget_pdf, write_coverage_pdf):
+            written = write(published, out, lang)
+            report.files += list(written)
+            report.problems += [p.message(lang) for p in written.problems]
 
 
 def _maps(published: Published, out: Path, lang: Lang, report: RunReport) -> None:
