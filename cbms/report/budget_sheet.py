@@ -65,7 +65,7 @@ def _area(published: Published, level: str, code: str, lang: Lang) -> list[objec
 
 def _needs(published: Published, budget: PublishedBudget, lang: Lang) -> Built:
     word = published.settings.word
-    columns = [Column(word("code", lang)), Column(word("need", lang)), Column(word("indicator", lang)),
+    columns = [Column(word("id_code", lang)), Column(word("need", lang)), Column(word("indicator", lang)),
                Column(word("need_unit", lang)), Column(word("breakdown_by", lang)), Column(word("level", lang)),
                Column(word("area_code", lang)), Column(word("area_name", lang)), Column(word("in_need", lang), "count"),
                Column(word("rate", lang), "percent"), Column(word("in_need_women", lang), "count"),
@@ -88,7 +88,7 @@ def _needs(published: Published, budget: PublishedBudget, lang: Lang) -> Built:
 
 def _costing(published: Published, budget: PublishedBudget, lang: Lang) -> Built:
     word = published.settings.word
-    columns = [Column(word("code", lang)), Column(word("need", lang)), Column(word("level", lang)),
+    columns = [Column(word("id_code", lang)), Column(word("need", lang)), Column(word("level", lang)),
                Column(word("area_code", lang)), Column(word("area_name", lang)), Column(word("sex_of", lang)),
                Column(word("in_need", lang), "count"), Column(word("unit_cost", lang), SOLES),
                Column(word("cost_needed", lang), SOLES), Column(word("cost_source", lang)),
@@ -102,7 +102,7 @@ def _costing(published: Published, budget: PublishedBudget, lang: Lang) -> Built
 
 def _against(published: Published, budget: PublishedBudget, lang: Lang) -> Built:
     word = published.settings.word
-    columns = [Column(word("code", lang)), Column(word("need", lang)), Column(word("level", lang)),
+    columns = [Column(word("id_code", lang)), Column(word("need", lang)), Column(word("level", lang)),
                Column(word("area_code", lang)), Column(word("area_name", lang)), Column(word("in_need", lang), "count"),
                Column(word("allocated", lang), SOLES), Column(word("per_unit", lang), SOLES),
                Column(word("need_share", lang), "percent"), Column(word("budget_share", lang), "percent"),

@@ -31,7 +31,7 @@ def add_coverage_sheet(workbook: Workbook, published: Published, lang: Lang,
         return []
     word = published.settings.word
     manifest = published.manifest
-    columns = [Column(word("code", lang)), Column(word("programme", lang)), Column(word("programme_unit", lang)),
+    columns = [Column(word("id_code", lang)), Column(word("programme", lang)), Column(word("programme_unit", lang)),
                Column(word("level", lang)), Column(word("area_code", lang)), Column(word("area_name", lang)),
                Column(word("breakdown", lang)), Column(word("eligible", lang), "count"),
                Column(word("beneficiaries", lang), "count"), Column(word("eligible_beneficiaries", lang), "count"),
