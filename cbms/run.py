@@ -166,7 +166,11 @@ def _reports(published: Published, out: Path, lang: Lang, formats: tuple[str, ..
 
 def _maps(published: Published, out: Path, lang: Lang, report: RunReport) -> None:
     from cbms.maps import export_map_inputs
+    from cbms.maps.coverage_maps import write_coverage_maps
 
     result = export_map_inputs(published, out, lang)
     report.files += list(result.files)
     report.problems += [p.message(lang) for p in result.problems]
+    coverage = write_coverage_maps(published, out, lang)
+    report.files += coverage.files
+    report.problems += [p.message(lang) for p in coverage.problems]

@@ -66,6 +66,14 @@ class PublishedCoverage:
         """A cell, None when the mart has no row for it."""
         return self._index.get((programme, area, sex, head_sex))
 
+    def undercoverage(self, programme: str, areas: Sequence[str]) -> dict[str, float | None]:
+        """Each area's published under-coverage of a programme (None: protected, or no one eligible there)."""
+        values: dict[str, float | None] = {}
+        for area in areas:
+            cell = self.cell(programme, area)
+            values[area] = None if cell is None or cell.protected else cell.undercoverage
+        return values
+
     @property
     def protected_counts(self) -> tuple[int, int]:
         """Cells hidden as too small, and hidden to protect them."""

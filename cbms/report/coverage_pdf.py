@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cbms.errors import Lang
 from cbms.published import Published
-from cbms.published.coverage import CoverageCell, PublishedCoverage
+from cbms.published.coverage import CoverageCell
 from cbms.report.coverage_sheet import breakdown_label
 from cbms.report.document import Document, Part, sector_map, shown, table, write_document
 from cbms.report.profiles import Cell, Written
@@ -29,16 +29,6 @@ def _figures(c: CoverageCell, lang: Lang) -> list[Cell]:
             shown(c.undercoverage, c.protected, 1, lang)]
 
 
-def undercoverage_by_sector(published: Published, coverage: PublishedCoverage, programme: str) -> dict[
-        str, float | None]:
-    """Each sector's published under-coverage of a programme (None: protected or none)."""
-    values: dict[str, float | None] = {}
-    for sector in published.sectors:
-        cell = coverage.cell(programme, sector.code)
-        values[sector.code] = None if cell is None or cell.protected else cell.undercoverage
-    return values
-
-
 def coverage_document(published: Published, lang: Lang) -> Document | None:
     """What the PDF shows (None when the run has no coverage)."""
     coverage = published.coverage
@@ -54,7 +44,7 @@ def coverage_document(published: Published, lang: Lang) -> Document | None:
                            *_figures(d, lang)] for d in coverage.cells
                           if d.programme == programme.id and d.area_level == "district"]
     maps = tuple(sector_map(published, word("undercoverage_map_title", lang, programme=p.name(lang)),
-                            undercoverage_by_sector(published, coverage, p.id), "percent", lang)
+                            coverage.undercoverage(p.id, [s.code for s in published.sectors]), "percent", lang)
                  for p in coverage.programmes)
     by_sector = []
     for programme in coverage.programmes:
