@@ -517,7 +517,10 @@ def _published_with_programmes_and_budget(con: duckdb.DuckDBPyConnection, manife
     budget = None
     if manifest.budget is not None:
         inputs = check_budget(manifest)
-        budget = (budget_tables(con, manifest, inputs), inputs.declarations)
+        try:
+            budget = (budget_tables(con, manifest, inputs), inputs.declarations)
+        except CbmsError as exc:  # a database without the needs' indicators: the rest is still reported
+            console.warning(exc.message(state.lang))
     return read_published(con, manifest, programmes=rules, budget=budget)
 
 
