@@ -63,8 +63,10 @@ forms: setup
 docs: setup
 	$(BIN)/cbms indicators docs
 
+# Both rounds of the demo into one database (round 1 is the census of `cbms run --demo` with this seed and size);
+# OUT holds round 2's outputs and analisis/change.parquet.
 demo: setup
-	$(BIN)/cbms run --demo --households 2000 --seed 1 --out $(OUT)
+	$(BIN)/cbms run --demo --rounds 2 --households 2000 --seed 1 --out $(OUT)
 
 bench: setup
 	$(BIN)/python -m cbms.bench --sizes $(or $(SIZES),10000,100000)

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     import duckdb
 
     from cbms.config import Manifest
+    from cbms.form.spec import FormSpec
     from cbms.published import Published
+    from cbms.rounds.crosswalk import Crosswalk
 
 HELP = ("cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB). / "
         "cbms: community-based household monitoring with a gender lens (CBMS-GRB).")
@@ -52,6 +54,10 @@ budget_app = typer.Typer(help=(
     "Presupuesto frente a necesidades: calcular, revisar las declaraciones. / Budget against need: compute, check "
     "the declarations."))
 app.add_typer(budget_app, name="budget")
+rounds_app = typer.Typer(help=(
+    "Rondas del censo en una base: listarlas, revisar sus tablas de correspondencias. / Census rounds in one "
+    "database: list them, check their crosswalks."))
+app.add_typer(rounds_app, name="rounds")
 
 
 def _say(es: str, en: str) -> str:
@@ -227,6 +233,13 @@ def _load_form(form: Path):  # type: ignore[no-untyped-def]
 DEFAULT_FORM = SHIPPED.forms / "cbms_grb_hogar.xlsx"
 
 
+def _crosswalks(round_: Manifest, form: FormSpec) -> tuple[Crosswalk, ...]:
+    """The round's crosswalks (renamed questions, recoded codes of earlier form versions), checked."""
+    from cbms.rounds.declared import round_crosswalks
+
+    return round_crosswalks(round_.crosswalks, round_.project.pipelines, round_.path, form)
+
+
 @app.command("ingest")
 def ingest(
     exports: Annotated[list[Path], typer.Argument(help=(
@@ -242,10 +255,13 @@ def ingest(
     """Carga exportaciones en la base, sin perder nada. / Load exports into the database, losing nothing."""
     from cbms.config import load_manifest
     from cbms.ingest import read_exports
+    from cbms.rounds.aliases import read_through
     from cbms.store import open_database, write_tables
 
     round_ = load_manifest(manifest) if manifest else load_manifest()
+    # an export of a form version the round's crosswalks name lands in the current names
     spec = _load_form(form or round_.form)
+    spec = read_through(spec, _crosswalks(round_, spec))
     loaded = read_exports(exports, spec)  # every export is read before anything is written
     with open_database(db, round_.round_id) as con:
         reports = [write_tables(con, export, spec, db) for export in loaded]
@@ -324,6 +340,7 @@ def validate(
     from cbms.config import load_manifest
     from cbms.errors import DB_003, VAL_900
     from cbms.folders import ANALYSIS, SUPERVISION, Folders
+    from cbms.rounds.aliases import read_through
     from cbms.store import open_database
     from cbms.store.db import check_versions, register_forms
     from cbms.validate import load_rules, validate_tables
@@ -333,7 +350,9 @@ def validate(
     round_ = load_manifest(manifest) if manifest else None
     round_id = (round_ or load_manifest()).round_id
     spec = _load_form(form or (round_.form if round_ else DEFAULT_FORM))
+    crosswalks = _crosswalks(round_, spec) if round_ else ()
     versions = [(_load_form(p), str(p)) for p in (round_.form_versions if round_ else ())]
+    spec = read_through(spec, crosswalks, [v for v, _ in versions])  # the codes a version added, kept
     check_versions(spec.form_id, versions)
     folders = Folders(out).make(ANALYSIS, SUPERVISION)
     if not db.exists():
@@ -341,7 +360,7 @@ def validate(
     with open_database(db, round_id) as con:
         register_forms(con, spec.form_id, versions)
         rules = load_rules(spec, round_.project.schemas) if round_ else None
-        accounting = validate_tables(con, spec, rules, str(db), round_.period if round_ else None)
+        accounting = validate_tables(con, spec, rules, str(db), round_.period if round_ else None, crosswalks)
         written = [write_issues_parquet(con, folders.analysis),
                    supervisor_workbook(con, folders.supervision, state.lang, spec)]
     a = accounting
@@ -723,6 +742,97 @@ def _print_lists(records: list[object], database: Path) -> None:
                           f"    file: {r.file} (sha256 {r.file_sha256})"))
 
 
+@rounds_app.callback(invoke_without_command=True)
+def rounds(
+    ctx: typer.Context,
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
+    manifest: ManifestOpt = None,
+) -> None:
+    """Las rondas que guarda la base. / The rounds the database holds."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cbms.config import load_manifest
+    from cbms.errors import DB_003
+    from cbms.rounds.listing import list_rounds
+    from cbms.store import open_database
+
+    database = db or (load_manifest(manifest) if manifest else load_manifest()).db
+    if not database.exists():
+        raise CbmsError(DB_003, path=database)
+    with open_database(database) as con:
+        found = list_rounds(con)
+    none = _say("—", "—")
+    console.table(_say(f"Rondas en {database}", f"Rounds in {database}"),
+                  [_say("ronda", "round"), _say("nombre", "name"), _say("campo", "fieldwork"),
+                   _say("versiones del formulario", "form versions"), _say("hogares (recibidos / limpios)",
+                                                                           "households (raw / clean)"),
+                   _say("última corrida", "last run")],
+                  [[r.round_id, r.name or none, " — ".join(r.period) if r.period else none,
+                    ", ".join(r.form_versions) or none, f"{r.households_raw:,} / {r.households_clean:,}",
+                    r.last_run or none] for r in found])
+
+
+@rounds_app.command("check")
+def rounds_check(
+    manifest: ManifestOpt = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help=(
+        "Manifiesto de la ronda anterior (por defecto, el que la base registró para ella, o el que está junto al "
+        "manifiesto con ese id). / The earlier round's manifest (by default, the one the database recorded for it, "
+        "or the one beside the manifest with that id)."))] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
+) -> None:
+    """Revisa las tablas de correspondencias del manifiesto. / Check the manifest's crosswalks."""
+    from cbms.config import load_manifest
+    from cbms.errors import RND_030
+    from cbms.rounds.check import check_rounds
+    from cbms.rounds.listing import recorded_manifest
+    from cbms.store import open_database
+
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    if previous is None and db is not None and db.exists() and spec_manifest.previous_round is not None:
+        with open_database(db) as con:
+            previous = recorded_manifest(con, spec_manifest.previous_round)
+    result = check_rounds(spec_manifest, previous)
+    for warning in result.warnings:
+        console.warning(warning.message(state.lang))
+    if result.problems:
+        raise CbmsError(RND_030, path=spec_manifest.path, count=len(result.problems)).with_problems(result.problems)
+    console.success(_say(f"Tablas de correspondencias conformes: {result.crosswalks}",
+                         f"Crosswalks pass: {result.crosswalks}"))
+
+
+@app.command("change")
+def change_command(
+    db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida. / Output folder.")] = Path("out"),
+    manifest: ManifestOpt = None,
+) -> None:
+    """Qué cambió dónde desde la ronda anterior ([rounds] previous). / What changed where since the earlier round."""
+    from cbms.config import load_manifest
+    from cbms.errors import DB_003
+    from cbms.folders import ANALYSIS, Folders
+    from cbms.rounds.change import check_crosswalks, compute_change, write_change_files
+    from cbms.store import open_database
+
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    crosswalks = check_crosswalks(spec_manifest)
+    database = db or spec_manifest.db
+    if not database.exists():
+        raise CbmsError(DB_003, path=database)
+    with open_database(database, spec_manifest.round_id) as con:
+        result = compute_change(con, spec_manifest, crosswalks)
+        files = write_change_files(con, Folders(out).make(ANALYSIS).analysis)
+    for notice in result.notices:
+        console.warning(notice.message(state.lang))
+    console.success(_say(
+        f"Cambios desde {result.round_from}: {result.rows} celdas, {result.comparable} comparables, "
+        f"{result.suppressed} de ellas no publicables",
+        f"Change since {result.round_from}: {result.rows} cells, {result.comparable} comparable, {result.suppressed} "
+        f"of them not publishable"))
+    for path in files:
+        console.info(f"  {path}")
+
+
 @app.command("audit-disclosure")
 def audit_disclosure_command(
     out: Annotated[Path, typer.Argument(help=(
@@ -767,9 +877,12 @@ def run_command(
     manifest: ManifestOpt = None,
     db: Annotated[Path | None, typer.Option("--db", help="Base DuckDB. / DuckDB file.")] = None,
     formats: Annotated[str | None, typer.Option("--format", help="xlsx,pdf,maps")] = None,
+    rounds_: Annotated[int, typer.Option("--rounds", min=1, max=2, help=(
+        "Con --demo: 2 corre también la segunda ronda (2027) en la misma base y la compara con la primera. / With "
+        "--demo: 2 also runs the second round (2027) into the same database and compares it with the first."))] = 1,
 ) -> None:
     """Todo el proceso: cargar, validar, calcular, reportar, mapear. / The whole chain, end to end."""
-    from cbms.config import load_manifest
+    from cbms.config import DEMO_MANIFESTS, load_manifest
     from cbms.folders import output_folder
     from cbms.run import run_all
     from cbms.usage import UsageError
@@ -779,17 +892,17 @@ def run_command(
             "Falta qué cargar: indique una o más exportaciones (cbms run EXPORTACIÓN...) o use --demo para el censo "
             "de demostración.",
             "Nothing to load: name one or more exports (cbms run EXPORT...) or use --demo for the demo census."))
-    spec_manifest = load_manifest(manifest) if manifest else load_manifest()
+    if rounds_ > 1 and (not demo or manifest):
+        raise UsageError(_say(
+            "--rounds 2 es para la demostración: úselo con --demo y sin --manifest (cada ronda real se corre con su "
+            "manifiesto en la misma base).",
+            "--rounds 2 is for the demo: use it with --demo and without --manifest (each real round is run with its "
+            "own manifest into the same database)."))
+    spec_manifest = load_manifest(manifest) if manifest else load_manifest(DEMO_MANIFESTS[rounds_])
     with output_folder(out) as folders, tempfile.TemporaryDirectory(prefix="cbms-demo-") as scratch:
-        if demo:
-            from cbms.demo import write_demo
-
-            # the generated census (names, phones) never enters OUT: it lives as long as the run, in a temporary
-            # folder; the same seed and size write it again byte for byte (cbms demo)
-            generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=Path(scratch),
-                                   error_rate=error_rate)
-            exports = [p for p in generated.files if p.suffix == ".zip"]
         database = db or (folders.supervision / "cbms.duckdb" if demo else spec_manifest.db)
+        if demo:
+            exports = _demo_exports(Path(scratch), households, seed, error_rate, rounds_, database)
         wanted = tuple(formats.split(",")) if formats else None
         with console.progress() as bar:
             tasks: dict[str, object] = {}
@@ -806,9 +919,33 @@ def run_command(
         report.audit.check()  # DIS_002: what is published gives a protected cell back; the run is not complete
 
 
+def _demo_exports(scratch: Path, households: int, seed: int, error_rate: float, rounds_: int,
+                  database: Path) -> list[Path]:
+    """The demo census's export of the last round; the earlier rounds first run into `database` (their reports,
+    which the last round's replace, are not written). The generated censuses (names, phones) never enter OUT: they
+    live as long as the run, in a temporary folder; the same seed and size write them again byte for byte."""
+    from cbms.config import DEMO_MANIFESTS, load_manifest
+    from cbms.demo import write_demo
+    from cbms.run import run_all
+
+    exports: list[Path] = []
+    for number in range(1, rounds_ + 1):
+        generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=scratch / f"ronda{number}",
+                               error_rate=error_rate, round_=number)
+        exports = [p for p in generated.files if p.suffix == ".zip"]
+        if number < rounds_:
+            console.info(_say(f"Ronda {number} de la demostración en {database}",
+                              f"Demo round {number} into {database}"))
+            run_all(exports, load_manifest(DEMO_MANIFESTS[number]), scratch / f"salida{number}", database,
+                    state.lang, ())
+    return exports
+
+
 STAGES = {"ingest": ("carga", "ingest"), "validate": ("validación", "validation"),
           "indicators": ("indicadores", "indicators"), "coverage": ("cobertura de programas", "programme coverage"),
-          "budget": ("presupuesto", "budget"), "report": ("publicación", "publication"),
+          "budget": ("presupuesto", "budget"),
+          "change": ("cambios desde la ronda anterior", "change since the earlier round"),
+          "report": ("publicación", "publication"),
           "maps": ("mapas", "maps"), "disclosure": ("auditoría de divulgación", "disclosure audit")}
 
 
@@ -838,6 +975,11 @@ def _print_run(report: object, out: Path, database: Path) -> None:
         cov = report.coverage
         rows += [[_say("cobertura: programas / celdas / bajo el umbral", "coverage: programmes / cells / below the "
                        "threshold"), f"{cov.programmes} / {cov.rows} / {cov.suppressed}"]]
+    if report.change is not None:
+        ch = report.change
+        rows.append([_say(f"cambios desde {ch.round_from}: celdas / comparables / no publicables",
+                          f"change since {ch.round_from}: cells / comparable / not publishable"),
+                     f"{ch.rows} / {ch.comparable} / {ch.suppressed}"])
     if report.audit is not None:
         rows.append([_say("celdas protegidas recuperables de lo publicado", "protected cells recoverable from "
                           "what is published"), len(report.audit.recovered) + len(report.audit.printed)])
@@ -849,6 +991,8 @@ def _print_run(report: object, out: Path, database: Path) -> None:
         if report.budget is not None and report.budget_inputs is not None else ()
     for note in (*(a.notes if a is not None else ()), *(ind.unknown if ind is not None else ()), *budget_notes):
         console.warning(note.message(state.lang))
+    for notice in report.notices:
+        console.warning(notice.message(state.lang))
     for problem in report.problems:
         console.warning(problem)
     console.info(_say(f"Archivos en {out} (base: {database}):", f"Files in {out} (database: {database}):"))

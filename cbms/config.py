@@ -30,6 +30,8 @@ from cbms.project import SHIPPED, Project
 
 ROOT = SHIPPED.root
 DEMO_MANIFEST = SHIPPED.pipelines / "ves_demo.toml"
+# the demo's rounds (cbms/demo/rounds.py)
+DEMO_MANIFESTS = {1: DEMO_MANIFEST, 2: SHIPPED.pipelines / "ves_demo_2027.toml"}
 
 
 @dataclass(frozen=True, slots=True)

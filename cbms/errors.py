@@ -803,6 +803,20 @@ MAP_019 = Detail(
     "La tabla de geografía '{path}' no se puede leer ({reason}): los nombres de las áreas se toman de los límites.",
     "The geography table '{path}' cannot be read ({reason}): area names are taken from the boundaries.",
 )
+MAP_020 = Detail(
+    "MAP_020",
+    "Mapa de cambio de {id} (reports/change.yaml): el indicador no declara hacia dónde mejora (better: lower o "
+    "higher en pipelines/indicators/{id}.yaml); no se dibuja.",
+    "Change map of {id} (reports/change.yaml): the indicator does not declare which way it improves (better: "
+    "lower or higher in pipelines/indicators/{id}.yaml); it is not drawn.",
+)
+MAP_021 = Detail(
+    "MAP_021",
+    "{level}: el indicador {id} no tiene ningún cambio publicable desde la ronda anterior (no calculado, no "
+    "comparable u oculto en todas las áreas); no se dibuja su mapa de cambio.",
+    "{level}: indicator {id} has no publishable change since the earlier round (not computed, not comparable or "
+    "hidden in every area); its change map is not drawn.",
+)
 
 # --- reports: the indicator workbook and the PDF profiles (settings in reports/) -----------------------
 REP_001 = Detail(
@@ -1409,4 +1423,112 @@ RND_005 = Detail(
     "RND_005",
     "{where}: falta el motivo en '{lang}' de '{key}'",
     "{where}: the reason in '{lang}' of '{key}' is missing",
+)
+# (RND_040 on: reading a round's exports through its crosswalks; RND_001-039 are the declarations' and changes')
+RND_040 = Detail(
+    "RND_040",
+    "Las tablas de correspondencias de la ronda ({path}) tienen {count} problema(s); no se cargó ni se validó "
+    "nada. Vea la lista arriba.",
+    "The round's crosswalks ({path}) have {count} problem(s); nothing was loaded or validated. See the list above.",
+)
+RND_041 = Detail(
+    "RND_041",
+    "{where}: la pregunta '{old}' se lee como '{current}', pero {other_where} la lee como '{other}': una columna "
+    "de la exportación no puede ir a dos preguntas",
+    "{where}: question '{old}' is read as '{current}', but {other_where} reads it as '{other}': one column of the "
+    "export cannot go to two questions",
+)
+RND_042 = Detail(
+    "RND_042",
+    "{where}: el código '{old}' de '{question}' se lee como '{current}' en la(s) versión(es) {versions}, pero "
+    "{other_where} lo lee como '{other}' en esas versiones",
+    "{where}: code '{old}' of '{question}' is read as '{current}' in form version(s) {versions}, but "
+    "{other_where} reads it as '{other}' in those versions",
+)
+RND_043 = Detail(
+    "RND_043",
+    "{where}: '{old}' se declara nombre anterior de '{current}', pero el formulario actual aún tiene una pregunta "
+    "'{old}' en el mismo nivel: una columna '{old}' de la exportación no puede ser las dos",
+    "{where}: '{old}' is declared an earlier name of '{current}', but the current form still has a question "
+    "'{old}' at the same level: an export column '{old}' cannot be both",
+)
+# change tables and `cbms rounds` (numbered from 20: the crosswalk's reading of older form versions takes 6-19)
+RND_020 = Detail(
+    "RND_020",
+    "Ronda '{round}': {count} área(s) de nivel {level} de la ronda anterior no tienen correspondencia en la geografía "
+    "actual ni en las tablas de correspondencias, y quedan fuera de la tabla de cambios: {codes}",
+    "Round '{round}': {count} {level} area(s) of the earlier round have no counterpart in the current geography nor "
+    "in the crosswalks, and are left out of the change table: {codes}",
+)
+RND_021 = Detail(
+    "RND_021",
+    "La ronda anterior '{previous}' (manifiesto, [rounds] previous) no tiene indicadores en la base {path}: córrala "
+    "antes en la misma base con su manifiesto (cbms run ... --manifest ... --db {path})",
+    "The earlier round '{previous}' (manifest, [rounds] previous) has no indicators in the database {path}: run it "
+    "first into the same database with its manifest (cbms run ... --manifest ... --db {path})",
+)
+RND_022 = Detail(
+    "RND_022",
+    "{path}: el manifiesto no nombra una ronda anterior con la que comparar: agregue [rounds] previous = \"id\"",
+    "{path}: the manifest names no earlier round to compare with: add [rounds] previous = \"id\"",
+)
+RND_023 = Detail(
+    "RND_023",
+    "{where}: la versión '{version}' del formulario no está entre las versiones del manifiesto ([form] versions: "
+    "{versions})",
+    "{where}: form version '{version}' is not among the manifest's versions ([form] versions: {versions})",
+)
+RND_024 = Detail(
+    "RND_024",
+    "{where}: la pregunta '{name}' no existe en {form}{hint_es}",
+    "{where}: question '{name}' does not exist in {form}{hint_en}",
+)
+RND_025 = Detail(
+    "RND_025",
+    "{where}: el código '{code}' no está en la lista de opciones de '{question}' en {form}{hint_es}",
+    "{where}: code '{code}' is not in the choice list of '{question}' in {form}{hint_en}",
+)
+RND_026 = Detail(
+    "RND_026",
+    "{where}: el indicador '{indicator}' no está en el catálogo{hint_es}",
+    "{where}: indicator '{indicator}' is not in the catalogue{hint_en}",
+)
+RND_027 = Detail(
+    "RND_027",
+    "{where}: el área '{code}' (nivel {level}) no está en la geografía de la ronda {round} ({path})",
+    "{where}: area '{code}' ({level} level) is not in the geography of round {round} ({path})",
+)
+RND_028 = Detail(
+    "RND_028",
+    "{where}: 'from_round' es '{found}', pero la ronda anterior del manifiesto es '{previous}'",
+    "{where}: 'from_round' is '{found}', but the manifest's earlier round is '{previous}'",
+)
+RND_029 = Detail(
+    "RND_029",
+    "No se encontró el manifiesto de la ronda anterior '{previous}' junto a {path}: los códigos de área anteriores "
+    "no se revisaron (indique --previous MANIFIESTO)",
+    "The manifest of the earlier round '{previous}' was not found beside {path}: the earlier area codes were not "
+    "checked (give --previous MANIFEST)",
+)
+RND_030 = Detail(
+    "RND_030",
+    "{count} problema(s) en las tablas de correspondencias del manifiesto {path}",
+    "{count} problem(s) in the crosswalks of the manifest {path}",
+)
+RND_031 = Detail(
+    "RND_031",
+    "{where}: '{question}' no es una pregunta de opciones en {form}: sus códigos no se pueden recodificar",
+    "{where}: '{question}' is not a choice question in {form}: its codes cannot be recoded",
+)
+RND_032 = Detail(
+    "RND_032",
+    "No se calculó la tabla de cambios: la ronda anterior '{previous}' no tiene indicadores en esta base (córrala "
+    "antes en la misma base con su manifiesto)",
+    "The change table was not computed: the earlier round '{previous}' has no indicators in this database (run it "
+    "first into the same database with its manifest)",
+)
+RND_033 = Detail(
+    "RND_033",
+    "{where}: el área '{code}' (nivel {level}) tiene correspondencia declarada en más de un archivo",
+    "{where}: area '{code}' ({level} level) is mapped in more than one file",
 )

@@ -1,5 +1,5 @@
-"""run_all(): the stages in order — ingest, validate, indicators, coverage, budget, report, maps, disclosure audit —
-with no logic of its own."""
+"""run_all(): the stages in order — ingest, validate, indicators, coverage, budget, change since the earlier round,
+report, maps, disclosure audit — with no logic of its own."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from cbms.budget import BudgetInputs, BudgetRun
 from cbms.config import Manifest
-from cbms.errors import Lang
+from cbms.errors import Lang, Notice
 from cbms.indicators import Catalogue, ComputeReport
 from cbms.store import LoadReport
 from cbms.targeting import CoverageReport
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from cbms.disclosure.audit import Audit
     from cbms.form.spec import FormSpec
     from cbms.published import Published
+    from cbms.rounds.change import ChangeReport
+    from cbms.rounds.crosswalk import Crosswalk
 
 StageHook = Callable[[str, str], None]  # (event 'start' | 'done', stage name)
 
@@ -40,10 +42,12 @@ class RunReport:
     budget_inputs: BudgetInputs | None = None
     files: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # outputs that could not be written, in the run's language
+    notices: list[Notice] = field(default_factory=list)  # what a stage said, in either language
     seconds: dict[str, float] = field(default_factory=dict)
     run_id: int | None = None
     protected: tuple[int, int] = (0, 0)  # cells hidden as too small, and hidden to protect them
     audit: Audit | None = None
+    change: ChangeReport | None = None  # when the manifest names an earlier round the database holds
 
 
 @contextmanager
@@ -70,6 +74,8 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.published import read_published
     from cbms.published.long_tables import write_long_tables
     from cbms.published.table import write_published_table
+    from cbms.rounds.aliases import read_through
+    from cbms.rounds.declared import round_crosswalks
     from cbms.store import open_database, write_tables
     from cbms.store.db import check_versions, register_forms
     from cbms.store.runs import record_round, record_run
@@ -78,10 +84,13 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.validate.outputs import write_issues_parquet
 
     report = RunReport()
-    formats = formats or manifest.formats
+    formats = manifest.formats if formats is None else formats  # () writes none of the reports
     folders = Folders(out).make()
+    # the round's crosswalks first: an export of a version they name is read in the current names and codes
     form = open_form(manifest.form)
+    crosswalks = round_crosswalks(manifest.crosswalks, manifest.project.pipelines, manifest.path, form)
     versions = [(open_form(path), str(path)) for path in manifest.form_versions]
+    form = read_through(form, crosswalks, [v for v, _ in versions])
     check_versions(form.form_id, versions)
     # the declarations (the round's own folders, or the shipped ones) are checked before any data is touched
     catalogue = load_catalogue(form, manifest.project.pipelines)
@@ -96,7 +105,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
             register_forms(con, form.form_id, versions)  # after the loads: they refuse a database of another form
             report.problems += [w.message(lang) for load in report.loads for w in load.warnings]
         with _stage(report, "validate", hook):
-            report.accounting = validate_tables(con, form, rules, str(db), manifest.period)
+            report.accounting = validate_tables(con, form, rules, str(db), manifest.period, crosswalks)
             report.files.append(write_issues_parquet(con, folders.analysis))
             report.files += _validation_workbook(con, folders.supervision, lang, form)
         with _stage(report, "indicators", hook):
@@ -118,6 +127,10 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
             budget = (report.budget.tables, report.budget_inputs.declarations) \
                 if report.budget is not None and report.budget_inputs is not None else None
             published = read_published(con, manifest, programmes=targeting.rules, budget=budget)
+        if manifest.previous_round is not None:
+            with _stage(report, "change", hook):
+                published = _change(con, manifest, crosswalks, published, folders.analysis, report)
+        with _stage(report, "report", hook):
             report.problems += [p.message(lang) for p in published.problems]
             report.protected = published.protected_counts
             report.files.append(write_published_table(published, folders.published))
@@ -135,6 +148,27 @@ def _budget_inputs(manifest: Manifest, catalogue: Catalogue) -> BudgetInputs | N
     from cbms.budget import check_budget
 
     return check_budget(manifest, catalogue) if manifest.budget is not None else None
+
+
+def _change(con: duckdb.DuckDBPyConnection, manifest: Manifest, crosswalks: tuple[Crosswalk, ...],
+            published: Published, out: Path, report: RunReport) -> Published:
+    """The change since the earlier round, when the database holds it (else a notice, and no change table); the
+    published mart with its publishable changes."""
+    from dataclasses import replace
+
+    from cbms.errors import RND_032
+    from cbms.published.changes import read_changes
+    from cbms.rounds.change import compute_change, write_change_files
+    from cbms.store.rounds import rounds_with
+
+    previous = manifest.previous_round
+    if previous not in rounds_with(con, "mart.indicator_values"):
+        report.notices.append(Notice(RND_032, {"previous": previous}))
+        return published
+    report.change = compute_change(con, manifest, crosswalks, published)
+    report.notices += report.change.notices
+    report.files += list(write_change_files(con, out))
+    return replace(published, changes=read_changes(con))
 
 
 def _budget(con: duckdb.DuckDBPyConnection, manifest: Manifest, out: Path, inputs: BudgetInputs) -> BudgetRun:

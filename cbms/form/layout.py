@@ -79,9 +79,32 @@ def _build(form: FormSpec) -> Layout:
         for spelling in ("/".join(q.path), "-".join(q.path), "/".join(relative), "-".join(relative),
                          *((q.name,) if unique else ())):
             spellings[level].setdefault(spelling, raw)
+    _alias_spellings(form, roots, counts, spellings)
     parents = {level_name(r.name): level_name(r.parent) for r in form.repeats} | {ROOT: None}
     return Layout(fields={k: tuple(v) for k, v in fields.items()}, questions=questions, spellings=spellings,
                   parents=parents, roots=roots)
+
+
+def _alias_spellings(form: FormSpec, roots: Mapping[str, tuple[str, ...]], counts: Mapping[tuple[str, str], int],
+                     spellings: dict[str, dict[str, str]]) -> None:
+    """An earlier name of a question (FormSpec.aliases) spelt every way its current name is: an export of the
+    version that used it lands in the current column. Added after every current spelling, so a name the current
+    form uses keeps meaning its own question."""
+    earlier: dict[str, list[str]] = {}
+    for old, current in form.aliases.items():
+        earlier.setdefault(current, []).append(old)
+    for q in form.questions:
+        if not q.stores_data or q.name not in earlier:
+            continue
+        level = level_name(q.repeat)
+        unique = counts[(level, q.name)] == 1
+        raw = column_name(q, not unique)
+        for old in earlier[q.name]:
+            path = (*q.path[:-1], old)
+            relative = path[len(roots[level]):]
+            for spelling in ("/".join(path), "-".join(path), "/".join(relative), "-".join(relative),
+                             *((old,) if unique else ())):
+                spellings[level].setdefault(spelling, raw)
 
 
 _BUILT: dict[int, tuple[FormSpec, Layout]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -16,6 +17,11 @@ XLSFORM_TYPES: Mapping[str, str] = {
     "select_one_from_file": "select_one_from_file",
     "select_multiple_from_file": "select_multiple_from_file",
 }
+
+# the calculate KoBoToolbox adds to a deployed form (`__version__`; `_version_`, `_version__001` when a form
+# downloaded from KoBo is uploaded again) and its value: the version uid between quotes
+KOBO_VERSION_FIELD = re.compile(r"^(?:__version__|_version_(?:_[0-9]+)?)$")
+KOBO_VERSION_LITERAL = re.compile(r"""^\s*['"]([^'"]+)['"]\s*$""")
 
 # types that store no answer in an export
 NON_DATA_TYPES = frozenset({"note", "group", "repeat"})
@@ -110,6 +116,9 @@ class FormSpec:
     choices: Mapping[str, tuple[Choice, ...]]
     repeats: tuple[Repeat, ...]
     groups: tuple[Group, ...] = ()
+    # earlier names of questions (name in an earlier form version -> current name), from the round's crosswalks:
+    # an export that still uses them lands in the current columns (form/layout.py). Not kept with the form's JSON.
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Question]:
         return iter(self.questions)
@@ -138,6 +147,21 @@ class FormSpec:
         return tuple(c.name for c in self.choices.get(q.list_name or "", ()))
 
     @property
+    def version_names(self) -> tuple[str, ...]:
+        """Every name a server gives this form version in its exports: the XLSForm `version` (ODK Central's
+        `FormVersion`) and the KoBoToolbox version uid. KoBo stamps each submission's `__version__` with the uid of
+        the deployed version, never with the XLSForm's `version` (it rewrites that as "N (date)"); the uid is in
+        a KoBo asset's `version_id` (form/kobo.py reads it as the version) and, in an XLSForm downloaded from
+        KoBo, as the literal of the `__version__` calculate KoBo adds to the form."""
+        names = [self.version] if self.version else []
+        for q in self.questions:
+            if q.type == "calculate" and KOBO_VERSION_FIELD.match(q.name) and q.calculation:
+                literal = KOBO_VERSION_LITERAL.match(q.calculation)
+                if literal:
+                    names.append(literal.group(1))
+        return tuple(dict.fromkeys(names))
+
+    @property
     def tables(self) -> tuple[str | None, ...]:
         """The levels in form order: None (root) first, then each repeat."""
         return (None, *(r.name for r in self.repeats))
@@ -145,7 +169,9 @@ class FormSpec:
 
 def spec_to_json(spec: FormSpec) -> str:
     """The FormSpec as JSON text (what the database keeps of each registered form version)."""
-    return json.dumps(asdict(spec), ensure_ascii=False, sort_keys=True)
+    data = asdict(spec)
+    del data["aliases"]  # the round's crosswalks say them, not the form file
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def spec_from_json(text: str) -> FormSpec:

@@ -33,9 +33,10 @@ from cbms.project import SHIPPED
 PIPELINES = SHIPPED.pipelines
 VALUES = ("percent", "mean", "count", "per_1000", "index")
 KEYS = ("id", "domain", "name", "definition", "unit", "value", "universe", "known", "numerator", "denominator",
-        "breakdowns", "sensitive", "items", "needs", "order", "map")
+        "breakdowns", "sensitive", "items", "needs", "order", "map", "better")
 REQUIRED = ("id", "domain", "name", "definition", "unit", "value", "items")
 PARAMS = ("quintile1",)
+BETTER = ("lower", "higher", "none")  # which way an indicator improves; none (or not declared): neutral
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class Indicator:
     needs: tuple[str, ...] = ()  # manifest parameters without which the indicator is not computed
     order: int = 0
     map: bool = False
+    better: str | None = None  # lower | higher; None for a neutral indicator (never called better or worse)
     where: str = ""
 
     def name(self, lang: Lang) -> str:
@@ -120,6 +122,10 @@ def load_units(folder: Path = PIPELINES) -> dict[str, str]:
     return {name: (folder / "units" / file).read_text(encoding="utf-8") for name, file in units.items()}
 
 
+def _better(value: object) -> str | None:
+    return None if value is None or str(value) == "none" else str(value)
+
+
 def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions, units: Mapping[str, str],
               problems: list[Notice]) -> Indicator | None:
     declaration = read_declaration(path, shown_name(path, folder), IND_009, problems)
@@ -135,7 +141,8 @@ def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions,
         return None
     if str(data["id"]) != path.stem:
         problems.append(Notice(IND_008, {"where": where("id"), "file": path.name, "id": data["id"]}))
-    choices = {"unit": tuple(units), "value": VALUES, "domain": tuple(dims.domains)}
+    choices = {"unit": tuple(units), "value": VALUES, "domain": tuple(dims.domains),
+               **({"better": BETTER} if "better" in data else {})}
     for key, options in choices.items():
         if str(data[key]) not in options:
             problems.append(Notice(IND_006, {"where": where(key), "key": key, "value": data[key],
@@ -168,7 +175,8 @@ def _load_one(path: Path, folder: Path, form: FormSpec | None, dims: Dimensions,
         numerator=str(data.get("numerator", "1")), denominator=str(data.get("denominator", "1")),
         breakdowns=breakdowns, sensitive=bool(data.get("sensitive", False)), items=items,
         needs=tuple(str(n) for n in data.get("needs", []) or []), order=int(data.get("order", 0)),
-        map=bool(data.get("map", False)), where=where())
+        map=bool(data.get("map", False)), better=_better(data.get("better")),
+        where=where())
 
 
 def load_catalogue(form: FormSpec | None = None, folder: Path = PIPELINES) -> Catalogue:

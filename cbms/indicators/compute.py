@@ -21,13 +21,9 @@ from cbms.store.db import transaction
 from cbms.store.rounds import refresh, replace_table
 
 AREA_SETS = {"district": ("district",), "sector": ("district", "sector"), "grupo": ("district", "sector", "grupo")}
-VALUE_SQL = {
-    "percent": "100.0 * numerator / nullif(denominator, 0)",
-    "mean": "numerator / nullif(denominator, 0)",
-    "per_1000": "1000.0 * numerator / nullif(denominator, 0)",
-    "index": "numerator / nullif(denominator, 0)",
-    "count": "numerator",
-}
+SCALES = {"percent": 100.0, "mean": 1.0, "per_1000": 1000.0, "index": 1.0}  # value = scale x numerator / denominator
+VALUE_SQL = {**{kind: f"{'' if scale == 1.0 else f'{scale} * '}numerator / nullif(denominator, 0)"
+                for kind, scale in SCALES.items()}, "count": "numerator"}  # a count is its numerator
 EXACT = "DECIMAL(38, 12)"  # the fine sums: exact, so their order and any split of the census change nothing
 
 
@@ -183,7 +179,7 @@ CATALOGUE_COLUMNS = [
     ("indicator_id", pa.string()), ("ord", pa.int32()), ("domain", pa.string()), ("name_es", pa.string()),
     ("name_en", pa.string()), ("definition_es", pa.string()), ("definition_en", pa.string()), ("unit", pa.string()),
     ("value_unit", pa.string()), ("breakdowns", pa.string()), ("sensitive", pa.bool_()), ("items", pa.string()),
-    ("map", pa.bool_()), ("computed", pa.bool_())]
+    ("map", pa.bool_()), ("computed", pa.bool_()), ("better", pa.string())]
 ORDER = ("k.ord, v.indicator_id, CASE v.area_level WHEN 'district' THEN 0 WHEN 'sector' THEN 1 ELSE 2 END, "
          "v.area_code, v.sex NULLS FIRST, v.head_sex NULLS FIRST, v.age_group NULLS FIRST")
 
@@ -194,7 +190,8 @@ def write_mart(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, chosen: lis
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
     computed = {i.id for i in chosen}
     entries = [(i.id, i.order, i.domain, i.name_es, i.name_en, i.definition_es, i.definition_en, i.unit, i.value,
-                json.dumps(list(i.breakdowns)), i.sensitive, json.dumps(list(i.items)), i.map, i.id in computed)
+                json.dumps(list(i.breakdowns)), i.sensitive, json.dumps(list(i.items)), i.map, i.id in computed,
+                i.better)
                for i in catalogue.indicators]
     columns: list[list[object]] = [list(column) for column in zip(*entries, strict=True)] if entries else \
         [[] for _ in CATALOGUE_COLUMNS]

@@ -14,13 +14,15 @@ UNITS = {"es": {"percent": "porcentaje", "mean": "promedio", "count": "conteo", 
          "en": {"percent": "percent", "mean": "mean", "count": "count", "per_1000": "per 1,000",
                 "index": "index 0-1"}}
 HEAD = {"es": ("Catálogo de indicadores", "dominio", "unidad", "valor", "universo", "numerador o medida",
-               "desagregaciones", "preguntas", "sensible (umbral mayor)", "sí", "no"),
+               "desagregaciones", "preguntas", "sensible (umbral mayor)", "sí", "no", "mejora si"),
         "en": ("Indicator catalogue", "domain", "unit", "value", "universe", "numerator or measure",
-               "breakdowns", "items", "sensitive (higher threshold)", "yes", "no")}
+               "breakdowns", "items", "sensitive (higher threshold)", "yes", "no", "better when")}
+BETTER = {"es": {"lower": "baja", "higher": "sube", None: "neutral (ni mejora ni empeora)"},
+          "en": {"lower": "lower", "higher": "higher", None: "neutral (neither better nor worse)"}}
 
 
 def _section(catalogue: Catalogue, lang: Lang) -> list[str]:
-    title, domain, unit, value, universe, numerator, breakdowns, items, sensitive, yes, no = HEAD[lang]
+    title, domain, unit, value, universe, numerator, breakdowns, items, sensitive, yes, no, better = HEAD[lang]
     lines = [f"## {title} ({'español' if lang == 'es' else 'English'})", ""]
     for i in catalogue.indicators:
         domain_label = catalogue.dimensions.domains.get(i.domain, {}).get(lang, i.domain)
@@ -30,7 +32,7 @@ def _section(catalogue: Catalogue, lang: Lang) -> list[str]:
             f"- {universe}: `{i.universe}`",
             f"- {numerator}: `{i.numerator}`" + (f" / `{i.denominator}`" if i.denominator != "1" else ""),
             f"- {breakdowns}: {', '.join(i.breakdowns) or '—'}; {items}: {', '.join(i.items) or '—'}",
-            f"- {sensitive}: {yes if i.sensitive else no}",
+            f"- {sensitive}: {yes if i.sensitive else no}; {better}: {BETTER[lang][i.better]}",
             "",
         ]
     return lines

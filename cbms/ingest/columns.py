@@ -39,6 +39,7 @@ def map_columns(form: FormSpec, level: str, columns: Sequence[str], meta: Sequen
     """Sort an export level's columns into fields, geopoint parts, select_multiple splits, meta, extra."""
     spell = layout_of(form).spellings[level]
     names = {q.name for q in form.questions if q.stores_data and q.name in spell}  # bare, unique in level
+    names |= {old for old in form.aliases if old in spell}  # and earlier names (a crosswalk's), likewise
     types = {raw: q.type for q in form.questions if q.stores_data
              for raw in [spell.get("/".join(q.path)) or spell.get(q.name)] if raw}
     fields: dict[str, str] = {}

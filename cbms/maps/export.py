@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cbms.atomic import write_atomically
 from cbms.errors import CLI_001, LANGS, MAP_003, MAP_004, MAP_015, MAP_016, MAP_017, CbmsError, Lang, os_reason
+from cbms.maps.change import change_maps
 from cbms.maps.choropleth import map_text, render_png
 from cbms.maps.geojson import geojson_text, join
 from cbms.maps.summary import LevelMaps, MapReport
@@ -106,5 +107,6 @@ def export_map_inputs(published: Published, out: Path, lang: Lang = "es") -> Map
             run.problems.append(Problem(MAP_004, {"level": level}))
             continue
         levels.append(_level(run, table))
+    changes, met = change_maps(published, out, lang)
     return MapReport(out=out, lang=lang, indicators=tuple(layer.id for layer in layers), levels=tuple(levels),
-                     problems=tuple(run.problems))
+                     problems=(*run.problems, *met), changes=changes)

@@ -33,6 +33,7 @@ class MapReport:
     indicators: tuple[str, ...]  # the layer ids, in catalogue order (the gap last)
     levels: tuple[LevelMaps, ...]
     problems: tuple[Problem, ...] = ()
+    changes: tuple[Path, ...] = ()  # the change maps, when the round has published changes (maps/change.py)
 
     def level(self, name: str) -> LevelMaps | None:
         """The outputs of one level, if it had data."""
@@ -45,4 +46,4 @@ class MapReport:
         for lv in self.levels:
             paths.extend(p for p in (lv.table, lv.geojson) if p is not None)
             paths.extend(lv.images)
-        return tuple(paths)
+        return (*paths, *self.changes)

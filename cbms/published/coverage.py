@@ -3,7 +3,6 @@ would give them away (the indicators' own secondary suppression, cbms.disclosure
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -11,6 +10,7 @@ import duckdb
 
 from cbms.disclosure import Key, Protection, protect
 from cbms.errors import Lang
+from cbms.published.numbers import mart_number
 from cbms.targeting.rules import Rule
 
 CoverageKey = tuple[str, str, str | None, str | None]  # programme, area code, sex, head_sex
@@ -81,12 +81,6 @@ class PublishedCoverage:
                 sum(len(p.secondary) for p in self.protection.values()))
 
 
-def _number(value: object) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)  # type: ignore[arg-type]
-
-
 def read_coverage(con: duckdb.DuckDBPyConnection, rules: Sequence[Rule],
                   parents: Mapping[str, str]) -> PublishedCoverage | None:
     """mart.coverage protected (None when the database has no coverage table): per programme, the cells the mart
@@ -112,9 +106,9 @@ def read_coverage(con: duckdb.DuckDBPyConnection, rules: Sequence[Rule],
             cells.append(CoverageCell(programme, str(level), str(code), sex, head_sex, None, None, None, None, None,
                                       None, True))
         else:
-            cells.append(CoverageCell(programme, str(level), str(code), sex, head_sex, _number(eligible),
-                                      _number(beneficiaries), _number(both), _number(leakage), _number(under),
-                                      _units(eligible, beneficiaries, both), False))
+            cells.append(CoverageCell(programme, str(level), str(code), sex, head_sex, mart_number(eligible),
+                                      mart_number(beneficiaries), mart_number(both), mart_number(leakage),
+                                      mart_number(under), _units(eligible, beneficiaries, both), False))
     known = {p for p in sizes}
     programmes = tuple(Programme(r.id, r.name_es, r.name_en, r.unit) for r in rules if r.id in known)
     named = {p.id for p in programmes}
@@ -124,4 +118,4 @@ def read_coverage(con: duckdb.DuckDBPyConnection, rules: Sequence[Rule],
 
 def _units(eligible: object, beneficiaries: object, both: object) -> int:
     """Units eligible or beneficiaries: eligible + beneficiaries - both (a census counts each unit once)."""
-    return round((_number(eligible) or 0.0) + (_number(beneficiaries) or 0.0) - (_number(both) or 0.0))
+    return round((mart_number(eligible) or 0.0) + (mart_number(beneficiaries) or 0.0) - (mart_number(both) or 0.0))

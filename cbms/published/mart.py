@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +21,10 @@ from cbms.errors import MAP_005, MAP_019, REP_003, CbmsError, Lang
 from cbms.indicators.catalogue import Indicator
 from cbms.published.boundaries import Boundaries, read_boundaries
 from cbms.published.budget import PublishedBudget, protect_budget
+from cbms.published.changes import Changes, read_changes
 from cbms.published.classes import Classes, classify
 from cbms.published.coverage import PublishedCoverage, read_coverage
+from cbms.published.numbers import mart_number
 from cbms.published.problems import Problem
 from cbms.published.settings import Settings, load_settings
 from cbms.targeting.rules import Rule
@@ -101,6 +102,7 @@ class Published:
     geography: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # the manifest's table
     levels: Mapping[CellKey, str] = field(default_factory=dict)  # every cell's area level, in the mart's order
     protection: Mapping[str, Protection] = field(default_factory=dict)  # indicator -> its hidden cells
+    changes: Changes = field(default_factory=Changes)  # since the earlier round, publishable (cbms/rounds/change.py)
     coverage: PublishedCoverage | None = None  # the programmes' coverage, when the run computed it
     budget: PublishedBudget | None = None  # the budget against need, when the manifest names a budget
     _areas: dict[str, Area] = field(default_factory=dict, repr=False, compare=False)
@@ -166,20 +168,18 @@ class Published:
 
 
 def _indicators(con: duckdb.DuckDBPyConnection) -> tuple[tuple[Indicator, ...], frozenset[str]]:
+    columns = {str(r[0]) for r in con.execute("DESCRIBE mart.indicator_catalogue").fetchall()}
+    better = "better" if "better" in columns else "NULL"  # a mart computed before directions were declared
     rows = con.execute(
         "SELECT indicator_id, ord, domain, name_es, name_en, definition_es, definition_en, unit, value_unit, "
-        "breakdowns, sensitive, items, map, computed FROM mart.indicator_catalogue ORDER BY ord, indicator_id"
-    ).fetchall()
+        f"breakdowns, sensitive, items, map, computed, {better} FROM mart.indicator_catalogue "
+        "ORDER BY ord, indicator_id").fetchall()
     indicators = tuple(Indicator(
         id=str(r[0]), order=int(r[1] or 0), domain=str(r[2]), name_es=str(r[3]), name_en=str(r[4]),
         definition_es=str(r[5] or ""), definition_en=str(r[6] or ""), unit=str(r[7]), value=str(r[8]),
         breakdowns=tuple(json.loads(r[9] or "[]")), sensitive=bool(r[10]), items=tuple(json.loads(r[11] or "[]")),
-        map=bool(r[12])) for r in rows)
+        map=bool(r[12]), better=None if r[14] is None else str(r[14])) for r in rows)
     return indicators, frozenset(str(r[0]) for r in rows if r[13] is not False)
-
-
-def _number(value: object) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +203,8 @@ def _rows(con: duckdb.DuckDBPyConnection, indicators: tuple[Indicator, ...], man
     rows = con.execute(
         "SELECT indicator_id, area_level, area_code, sex, head_sex, age_group, value, n, numerator, denominator, "
         "n_missing, suppressed FROM mart.indicator_values").fetchall()
-    return [_Row((ind, str(code), sex, head_sex, age), str(level), _number(value), None if n is None else int(n),
-                 _number(numerator), _number(denominator), None if missing is None else int(missing),
+    return [_Row((ind, str(code), sex, head_sex, age), str(level), mart_number(value), None if n is None else int(n),
+                 mart_number(numerator), mart_number(denominator), None if missing is None else int(missing),
                  bool(flag) or (n is not None and n < thresholds.get(ind, manifest.min_cell)))
             for ind, level, code, sex, head_sex, age, value, n, numerator, denominator, missing, flag in rows]
 
@@ -340,6 +340,6 @@ def read_published(con: duckdb.DuckDBPyConnection, manifest: Manifest, settings:
         manifest=manifest, settings=settings or load_settings(), indicators=indicators, computed=computed,
         cells=cells, district=district, sectors=sectors, grupos=grupos, boundaries=read,
         provenance=_provenance(con), problems=tuple(problems), geography=geography,
-        levels={row.key: row.level for row in rows}, protection=protection,
+        levels={row.key: row.level for row in rows}, protection=protection, changes=read_changes(con),
         coverage=read_coverage(con, programmes, parents),
         budget=protect_budget(budget[0], budget[1], protection) if budget is not None else None)

@@ -3,6 +3,7 @@ English; one function for the workbook's formats, the profiles' text and the map
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from cbms.errors import Lang
@@ -12,6 +13,11 @@ DECIMALS = {"percent": 1, "mean": 1, "count": 0, "per_1000": 1, "index": 3}
 RATIO_DECIMALS = 2
 NBSP = "\u00a0"
 MINUS = "\u2212"  # a true minus: never read as a hyphen (or the start of a formula)
+
+
+def mart_number(value: object) -> float | None:
+    """A number as the mart holds it: None for NULL and for NaN (a DuckDB DOUBLE read into Python)."""
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
 
 
 def decimals(value_unit: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -60,6 +60,15 @@ class ProfileLayout:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeLayout:
+    """reports/change.yaml: how the outputs show the change since the earlier round."""
+
+    largest: int = 5
+    maps: tuple[str, ...] = ()
+    colours: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Dimensions:
     """The labels of pipelines/dimensions.yaml the outputs use: domains, breakdowns and area levels."""
 
@@ -81,6 +90,7 @@ class Settings:
     dimensions: Dimensions
     workbook: WorkbookLayout
     profile: ProfileLayout
+    change: ChangeLayout = field(default_factory=ChangeLayout)
 
     def word(self, key: str, lang: Lang, **fields: object) -> str:
         """A label in `lang`, its {fields} filled."""
@@ -229,6 +239,19 @@ def _profile(path: Path) -> ProfileLayout:
         chart_min_bars=_count(path, "chart_min_bars", data.get("chart_min_bars", 2)), chart_skip=tuple(skip))
 
 
+def _change(path: Path) -> ChangeLayout:
+    data = _read(path)
+    colours = _table(path, data, "colours")
+    for key in ("improved", "worsened", "earlier", "later"):
+        if key not in colours:
+            raise _bad(path, f"colours.{key}", None, "un color", "a colour")
+    maps = data.get("maps")
+    if not isinstance(maps, list) or not all(isinstance(m, str) for m in maps):
+        raise _bad(path, "maps", maps, "una lista de códigos de indicador", "a list of indicator codes")
+    return ChangeLayout(largest=_count(path, "largest", data.get("largest")), maps=tuple(maps),
+                        colours={k: _colour(path, f"colours.{k}", v) for k, v in colours.items()})
+
+
 def _dimensions(path: Path) -> Dimensions:
     data = _read(path)
     return Dimensions(domains=_table(path, data, "domains"), breakdowns=_table(path, data, "breakdowns"),
@@ -236,7 +259,7 @@ def _dimensions(path: Path) -> Dimensions:
 
 
 def load_settings(folder: Path = REPORTS, pipelines: Path = PIPELINES) -> Settings:
-    """Read and check reports/indicators.yaml, labels.yaml, workbook.yaml and profile.yaml."""
+    """Read and check reports/indicators.yaml, labels.yaml, workbook.yaml, profile.yaml and change.yaml."""
     labels_path = folder / "labels.yaml"
     raw_labels = _read(labels_path)
     measures = {str(k): _texts(labels_path, f"measures.{k}", v)
@@ -248,4 +271,5 @@ def load_settings(folder: Path = REPORTS, pipelines: Path = PIPELINES) -> Settin
         folder=folder, readings=_readings(indicators_path, data, measures),
         noticeable=_gap(indicators_path, data, "noticeable"), large=_gap(indicators_path, data, "large"),
         labels=labels, measures=measures, dimensions=_dimensions(pipelines / "dimensions.yaml"),
-        workbook=_workbook(folder / "workbook.yaml"), profile=_profile(folder / "profile.yaml"))
+        workbook=_workbook(folder / "workbook.yaml"), profile=_profile(folder / "profile.yaml"),
+        change=_change(folder / "change.yaml"))

@@ -22,6 +22,7 @@ from cbms.published.drawing import Drawn
 from cbms.published.numbers import RATIO_DECIMALS, decimals, number_text
 from cbms.published.settings import Settings
 from cbms.report import charts
+from cbms.report.change_page import ChangePage, change_page
 from cbms.report.tables import (
     NOT_APPLICABLE,
     SUPPRESSED,
@@ -125,6 +126,7 @@ class Page:
     definitions: list[tuple[str, str, str]]
     source: list[tuple[str, str]]
     problems: list[Met] = field(default_factory=list)
+    change: ChangePage | None = None  # since the earlier round, when the round has published changes
 
 
 class _Writer:
@@ -378,7 +380,8 @@ def build_page(mart: Published, area: Area, lang: Lang, today: dt.date) -> Page:
         notes=notes, comparison=_comparison(w) if district else None,
         sections=[_section(w, area, d) for d in domains(mart, settings)],
         definitions=[(i.id, i.name(lang), i.definition(lang)) for i in mart.indicators if mart.is_computed(i)],
-        source=_source(w, today), problems=problems)
+        source=_source(w, today), problems=problems,
+        change=change_page(mart, area, lang, lambda v, i: w.value(v, i, with_unit=True)))
 
 
 def render_html(template: jinja2.Template, page: Page) -> str:

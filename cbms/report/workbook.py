@@ -22,6 +22,7 @@ from cbms.published import Area, Published
 from cbms.published.numbers import excel_format, ratio_format
 from cbms.published.settings import Settings
 from cbms.report.budget_sheet import add_budget_sheets
+from cbms.report.change_sheet import change_sheet
 from cbms.report.coverage_sheet import add_coverage_sheet
 from cbms.report.tables import Row, Shown, domain_rows, domains, indicators_of, unrecorded
 
@@ -257,7 +258,7 @@ def _cover(ws: Worksheet, mart: Published, settings: Settings, manifest: Manifes
 def _metadata(ws: Worksheet, mart: Published, settings: Settings, manifest: Manifest, lang: Lang,
               style: _Style) -> None:
     word = settings.word
-    widths = [22.0, 40.0, 22.0, 70.0, 11.0, 26.0, 9.0, 12.0, 16.0]
+    widths = [22.0, 40.0, 22.0, 70.0, 11.0, 26.0, 9.0, 12.0, 16.0, 14.0]
 
     def block(r: int, title: str, pairs: Sequence[tuple[str, object]]) -> int:
         return _key_values(ws, r, title, pairs, style, widths, label=(1, 2), value=(3, 6))  # A:B, then C:F
@@ -293,7 +294,7 @@ def _metadata(ws: Worksheet, mart: Published, settings: Settings, manifest: Mani
     _put(ws, r, 1, word("definitions", lang), font=BOLD)
     r += 1
     headers = ["code", "indicator", "domain", "definition", "unit", "breakdowns", "sensitive", "threshold",
-               "computed"]
+               "computed", "unknown_share"]
     for column, key in enumerate(headers, 1):
         _put(ws, r, column, word(key, lang), font=style.bold, fill=style.header, alignment=HEADER_ALIGN)
     header_row = r
@@ -305,13 +306,23 @@ def _metadata(ws: Worksheet, mart: Published, settings: Settings, manifest: Mani
             settings.unit(indicator.id, indicator.value, lang), breakdowns,
             word("word_yes" if indicator.sensitive else "word_no", lang),
             manifest.min_cell_sensitive if indicator.sensitive else manifest.min_cell,
-            word("word_yes", lang) if mart.is_computed(indicator) else word("not_computed", lang)]
+            word("word_yes", lang) if mart.is_computed(indicator) else word("not_computed", lang),
+            _unknown_share(mart, indicator.id)]
         for column, value in enumerate(values, 1):
             _put(ws, r, column, value, font=style.font, alignment=WRAP_TOP)
+        ws.cell(r, len(values)).number_format = "0.0%"
         _fit_row(ws, r, list(zip(values, widths, strict=True)), style.layout.font_size)
     spreadsheet.set_widths(ws, widths)
     spreadsheet.set_print(ws, header_row=header_row)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+
+
+def _unknown_share(mart: Published, indicator_id: str) -> float | None:
+    """The share of the indicator's universe in the district whose answer is unknown: n_missing / (n + n_missing)."""
+    cell = mart.cell(indicator_id, mart.district.code)
+    if cell is None or cell.n is None or cell.n_missing is None or cell.n + cell.n_missing == 0:
+        return None
+    return cell.n_missing / (cell.n + cell.n_missing)
 
 
 def build_workbook(mart: Published, settings: Settings, manifest: Manifest, lang: Lang) -> Workbook:
@@ -327,6 +338,10 @@ def build_workbook(mart: Published, settings: Settings, manifest: Manifest, lang
         ws = workbook.create_sheet(sheet_title(settings.domain(domain, lang), taken))
         _domain_sheet(ws, mart, settings, manifest, domain, lang, style)
         sheets.append((ws.title, settings.word("domain_sheet_holds", lang, count=len(indicators_of(mart, domain)))))
+    if mart.changes.cells:  # a previous round with changes: single-round workbooks stay as they were
+        ws = workbook.create_sheet(sheet_title(settings.word("change_sheet", lang), taken))
+        change_sheet(ws, mart, lang)
+        sheets.append((ws.title, settings.word("change_sheet_holds", lang)))
     sheets += add_budget_sheets(workbook, mart, lang, lambda text: sheet_title(text, taken))
     sheets += add_coverage_sheet(workbook, mart, lang, lambda text: sheet_title(text, taken))
     meta = workbook.create_sheet(sheet_title(settings.word("metadata_sheet", lang), taken))

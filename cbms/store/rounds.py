@@ -14,6 +14,7 @@ FILE = "cbms"  # the database file's catalog
 SCOPE = "scope"  # the round's views
 SCHEMAS = ("raw", "clean", "mart", "meta")
 VARIABLE = "cbms_round"
+UNTYPED = '"NULL"'  # DuckDB's type of a column made from NULL literals only
 GLOBAL_TABLES = frozenset({("meta", "form"), ("meta", "form_versions"), ("meta", "rounds"),  # not per round
                            ("meta", "target_lists")})
 
@@ -75,14 +76,20 @@ def replace_table(con: duckdb.DuckDBPyConnection, name: str, select: str) -> Non
     schema, _, bare = name.partition(".")
     bare = bare.strip('"').replace('""', '"')  # clean."household" names the table household
     target = table(con, name)
-    have = {r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ?",
-        [FILE, schema, bare]).fetchall()}
-    if not have:
-        con.execute(f"CREATE TABLE {target} AS SELECT *{round_column(con)} FROM ({select}) LIMIT 0")
-    for column, kind, *_ in con.execute(f"DESCRIBE SELECT * FROM ({select})").fetchall():
+    have = {r[0]: r[1] for r in con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? "
+        "AND table_name = ?", [FILE, schema, bare]).fetchall()}
+    described = con.execute(f"DESCRIBE SELECT * FROM ({select})").fetchall()
+    if not have:  # a column of NULLs only (an empty round's) gets DuckDB's type "NULL", which no later round fits
+        untyped = [_name(column) for column, kind, *_ in described if kind == UNTYPED]
+        typed = f"* REPLACE ({', '.join(f'CAST({c} AS VARCHAR) AS {c}' for c in untyped)})" if untyped else "*"
+        con.execute(f"CREATE TABLE {target} AS SELECT {typed}{round_column(con)} FROM ({select}) LIMIT 0")
+    for column, kind, *_ in described:
         if have and column not in have:
-            con.execute(f"ALTER TABLE {target} ADD COLUMN {_name(column)} {kind}")
+            con.execute(f"ALTER TABLE {target} ADD COLUMN {_name(column)} "
+                        f"{'VARCHAR' if kind == UNTYPED else kind}")
+        elif have.get(column) == UNTYPED and kind != UNTYPED:  # made so by an earlier cbms: given the type now
+            con.execute(f"ALTER TABLE {target} ALTER COLUMN {_name(column)} SET DATA TYPE {kind}")
     con.execute(f"DELETE FROM {target} WHERE TRUE{only_round(con)}")
     con.execute(f"INSERT INTO {target} BY NAME SELECT *{round_column(con)} FROM ({select})")
 
@@ -136,3 +143,24 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
         select = (f"SELECT * EXCLUDE ({ROUND}) FROM {source} WHERE {ROUND} = getvariable('{VARIABLE}')"
                   if (schema, bare) in rounds else f"SELECT * FROM {source}")
         con.execute(f"CREATE VIEW {SCOPE}.{schema}.{_name(bare)} AS {select}")
+
+
+def round_cursor(con: duckdb.DuckDBPyConnection, round_id: str) -> duckdb.DuckDBPyConnection:
+    """A cursor on a round's connection that reads another round's rows under the usual names (the views read the
+    round from the cursor's own variable); for reading only: the change stage reads the earlier round with it."""
+    if round_of(con) is None:
+        raise ValueError("round_cursor needs a connection opened for a round")
+    cursor = con.cursor()
+    cursor.execute(f"SET VARIABLE {VARIABLE} = {_text(round_id)}")
+    cursor.execute(f"USE {SCOPE}")
+    return cursor
+
+
+def rounds_with(con: duckdb.DuckDBPyConnection, name: str) -> frozenset[str]:
+    """The rounds that have rows in a file's table (none when the table does not exist)."""
+    schema, _, bare = name.partition(".")
+    if not con.execute("SELECT count(*) FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND "
+                       "table_name = ? AND column_name = ?", [FILE, schema, bare, ROUND]).fetchall()[0][0]:
+        return frozenset()
+    return frozenset(str(r[0]) for r in con.execute(
+        f"SELECT DISTINCT {ROUND} FROM {FILE}.{schema}.{_name(bare)} WHERE {ROUND} IS NOT NULL").fetchall())

@@ -14,6 +14,9 @@ import pandas as pd
 from cbms.errors import DB_003, VAL_009, VAL_011, CbmsError, Notice
 from cbms.form.layout import ROOT
 from cbms.form.spec import FormSpec
+from cbms.rounds.crosswalk import Crosswalk
+from cbms.rounds.recode import recodes_of
+from cbms.store.db import registered_forms
 from cbms.validate.audits import audit_issues
 from cbms.validate.clean import Accounting, write_clean
 from cbms.validate.columns import Level, check_levels, load_levels
@@ -90,17 +93,21 @@ def _combined(notes: Iterable[Notice]) -> tuple[Notice, ...]:
 
 
 def validate_tables(con: duckdb.DuckDBPyConnection, form: FormSpec, rules: Rules | None = None,
-                    db_path: str = "", period: tuple[str, str] | None = None) -> Accounting:
-    """Validate the current raw records and write clean.*; return the accounting of every submission."""
+                    db_path: str = "", period: tuple[str, str] | None = None,
+                    crosswalks: tuple[Crosswalk, ...] = ()) -> Accounting:
+    """Validate the current raw records and write clean.*; return the accounting of every submission. The
+    submissions of a form version a crosswalk names are read in the current codes and judged in the current
+    names (rounds/recode.py, rounds/translate.py)."""
     loaded = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
                          "AND table_name = ?", [ROOT]).fetchall()[0][0]
     if not loaded or not con.execute(f"SELECT count(*) FROM raw.{ROOT}").fetchall()[0][0]:
         raise CbmsError(DB_003, path=db_path)
     rules = rules or load_rules(form)
     audited = Rules((*rules.audits, *_period_audit(form, period)), rules.severities, rules.ranges)
-    create_stage(con, form)
-    judging = judge_submissions(con, form)
-    levels = load_levels(con, form, judging)
+    recodes = recodes_of(crosswalks, (form, *registered_forms(con, form.form_id).values()))
+    create_stage(con, form, recodes=recodes)
+    judging = judge_submissions(con, form, crosswalks)
+    levels = load_levels(con, form, judging, recodes)
     # the SQL audits run in DuckDB while Python checks the columns: the two keep both cores busy
     # (the connection is the audits' alone from here on)
     with ThreadPoolExecutor(max_workers=1) as pool:

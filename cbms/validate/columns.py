@@ -43,6 +43,7 @@ from cbms.errors import (
 from cbms.form.layout import ABSENT, FORM_VERSION, ROOT, layout_of
 from cbms.form.spec import FormSpec, Question
 from cbms.form.xpath import ArrowValues, Frame, Unsupported, days, references, truth
+from cbms.rounds.recode import NO_RECODES, Recodes, recoded
 from cbms.store.db import quote
 from cbms.validate.declarations import Range, Rules
 from cbms.validate.versions import KEYS_VIEW, Judge, Judging
@@ -72,9 +73,10 @@ class Level:
     judge: np.ndarray  # per row, the index of the judge of its submission (versions.Judging.judges)
 
 
-def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec, judging: Judging) -> dict[str, Level]:
+def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec, judging: Judging,
+                 recodes: Recodes = NO_RECODES) -> dict[str, Level]:
     """Current raw rows per level (children of missing households left out: an audit reports them), each with
-    the judge of its submission."""
+    the judge of its submission, the codes the round's crosswalks recode read as the current ones."""
     questions = layout_of(form).questions
     today = days(date.today())
     levels: dict[str, Level] = {}
@@ -82,7 +84,10 @@ def _load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec, judging: Judgin
     try:
         for level, fields in layout_of(form).fields.items():
             parent = layout_of(form).parent(level)
-            columns = ", ".join(f"t.{quote(c)}" for c in ("_submission_key", "_row_key", "_parent_key", *fields))
+            keys = ", ".join(f"t.{quote(c)}" for c in ("_submission_key", "_row_key", "_parent_key"))
+            answers = ", ".join(f"{recoded(f't.{quote(c)}', questions[level][c], f'r.{FORM_VERSION}', recodes)} "
+                                f"AS {quote(c)}" for c in fields)
+            columns = f"{keys}, {answers}" if fields else keys
             where = ("" if parent is None else
                      f" WHERE t._parent_key IN (SELECT _row_key FROM raw.{quote(parent)})")
             table = con.sql(
@@ -379,9 +384,10 @@ ISSUE_COLUMNS = ("rule", "severity", "table", "submission_key", "row_key", "colu
                  "message_en", "drops_item")
 
 
-def load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec, judging: Judging) -> list[Level]:
+def load_levels(con: duckdb.DuckDBPyConnection, form: FormSpec, judging: Judging,
+                recodes: Recodes = NO_RECODES) -> list[Level]:
     """The levels with rows, read from raw.* (the only step of the column checks that needs the database)."""
-    return [data for data in _load_levels(con, form, judging).values() if data.frame.n]
+    return [data for data in _load_levels(con, form, judging, recodes).values() if data.frame.n]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ import pyarrow as pa
 from cbms.errors import VAL_010, Notice
 from cbms.form.layout import ABSENT, FORM_VERSION, ROOT, layout_of, level_name
 from cbms.form.spec import FormSpec, Question
+from cbms.rounds.crosswalk import Crosswalk
+from cbms.rounds.translate import translated
 from cbms.store.db import quote, registered_forms
 
 KEYS_VIEW = "judge_keys"  # (_form_version, _absent, _judge): registered while the levels are read
@@ -104,22 +106,37 @@ def _empty_in_version(con: duckdb.DuckDBPyConnection, form: FormSpec,
     return out
 
 
-def judge_submissions(con: duckdb.DuckDBPyConnection, form: FormSpec) -> Judging:
-    """A judge per (form version, columns the export lacked) found in raw.household."""
+def by_name(form: FormSpec, registered: Mapping[str | None, FormSpec]) -> dict[str, FormSpec]:
+    """Every name a version is exported under (FormSpec.version_names: the XLSForm `version`, a KoBo version
+    uid) -> its form: the registered versions, then the current form (which wins a name both give)."""
+    names = {name: spec for spec in registered.values() for name in spec.version_names}
+    return names | {name: form for name in form.version_names}
+
+
+def judge_submissions(con: duckdb.DuckDBPyConnection, form: FormSpec,
+                      crosswalks: tuple[Crosswalk, ...] = ()) -> Judging:
+    """A judge per (form version, columns the export lacked) found in raw.household. A registered version a
+    crosswalk names judges in the current names and codes (its submissions are read through the crosswalk)."""
     forms = registered_forms(con, form.form_id)
+    named = by_name(form, forms)
     combos = con.execute(f"SELECT {FORM_VERSION}, {ABSENT}, count(*) FROM raw.{quote(ROOT)} "
                          f"GROUP BY ALL ORDER BY ALL NULLS FIRST").fetchall()
     known = sorted(v for v in forms if v is not None)
     chosen: dict[str | None, tuple[FormSpec, bool]] = {}
     notes: list[Notice] = []
+    read: dict[int, FormSpec] = {}  # each registered form in the current names, once
+
+    def current_names(spec: FormSpec) -> FormSpec:
+        return read.setdefault(id(spec), translated(spec, crosswalks))
+
     for version in dict.fromkeys(v for v, _, _ in combos):
-        if version is None or version == form.version:
+        if version is None or named.get(version) is form:
             chosen[version] = (form, True)
-        elif version in forms:
-            chosen[version] = (forms[version], True)
+        elif version in named:
+            chosen[version] = (current_names(named[version]), True)
         else:
             judge = nearest(version, known)
-            chosen[version] = (forms[judge] if judge is not None else form, False)
+            chosen[version] = (current_names(forms[judge]) if judge is not None else form, False)
             count = sum(n for v, _, n in combos if v == version)
             notes.append(Notice(VAL_010, {"version": version, "count": count, "judge": judge or form.version}))
     empty = _empty_in_version(con, form, [str(v) for v, (_, declared) in chosen.items() if not declared])

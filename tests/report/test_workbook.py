@@ -135,3 +135,14 @@ def test_persons_with_no_sex_recorded_are_explained(con, manifest, tmp_path: Pat
     notes = [r[0].value for r in ws.iter_rows() if isinstance(r[0].value, str)]
     assert ("Población: el total incluye personas sin sexo registrado, que no están entre mujeres ni hombres "
             "(Villa El Salvador 3).") in notes
+
+
+def test_metadata_shows_each_indicators_unknown_share_in_the_district(con, manifest, tmp_path: Path) -> None:
+    con.execute("UPDATE mart.indicator_values SET n_missing = 100 WHERE indicator_id = 'POV_01' "
+                "AND area_code = '150142' AND sex IS NULL AND age_group IS NULL")
+    book = load_workbook(write_workbook(read_published(con, manifest), tmp_path))
+    rows = {r[0].value: r for r in book["Metadatos"].iter_rows() if r[0].value in ("POV_01", "HOU_03", "PEPI_01")}
+    assert rows["POV_01"][9].value == pytest.approx(0.2)  # 100 unknown of 400 + 100 (conftest: POV_01 n = 400)
+    assert rows["POV_01"][9].number_format == "0.0%"
+    assert rows["HOU_03"][9].value == 0  # n_missing = 0 in the fixture
+    assert rows["PEPI_01"][9].value is None  # not computed: no cell

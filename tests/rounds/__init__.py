@@ -1,0 +1,1 @@
+"""Tests of census rounds: crosswalks, areas across geographies, the change stage, `cbms rounds`."""
