@@ -19,8 +19,11 @@ from cbms.errors import CLI_003, CbmsError, Lang
 from cbms.project import SHIPPED
 
 if TYPE_CHECKING:
+    import duckdb
+
     from cbms.config import Manifest
     from cbms.form.spec import FormSpec
+    from cbms.published import Published
     from cbms.rounds.crosswalk import Crosswalk
 
 HELP = ("cbms: monitoreo comunitario de hogares con enfoque de género (CBMS-GRB). / "
@@ -489,9 +492,11 @@ def report_command(
     from cbms.config import load_manifest
     from cbms.errors import DB_003
     from cbms.folders import PUBLISHED, Folders
-    from cbms.published import read_published
+    from cbms.published.long_tables import write_long_tables
     from cbms.published.table import write_published_table
     from cbms.report import write_profiles, write_workbook
+    from cbms.report.budget_pdf import write_budget_pdf
+    from cbms.report.coverage_pdf import write_coverage_pdf
     from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
@@ -501,20 +506,41 @@ def report_command(
     wanted = {f.strip() for f in formats.split(",")}
     files: list[Path] = []
     with open_database(database, spec_manifest.round_id) as con:
-        published = read_published(con, spec_manifest)
+        published = _published_with_programmes_and_budget(con, spec_manifest)
     problems: list[str] = [p.message(state.lang) for p in published.problems]
     folder = Folders(out).make(PUBLISHED).published
     files.append(write_published_table(published, folder))
+    files += write_long_tables(published, folder)
     if "xlsx" in wanted:
         files.append(write_workbook(published, folder, state.lang))
     if "pdf" in wanted:
-        written = write_profiles(published, folder, state.lang)
-        files += list(written)
-        problems += [p.message(state.lang) for p in written.problems]
+        for write in (write_profiles, write_budget_pdf, write_coverage_pdf):
+            written = write(published, folder, state.lang)
+            files += list(written)
+            problems += [p.message(state.lang) for p in written.problems]
     for problem in problems:
         console.warning(problem)
     for path in files:
         console.info(f"  {path}")
+
+
+def _published_with_programmes_and_budget(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> Published:
+    """The published mart with the programmes' names and, when the manifest names a budget, its tables (as `cbms run`
+    publishes them)."""
+    from cbms.budget import check_budget
+    from cbms.budget.stage import budget_tables
+    from cbms.published import read_published
+    from cbms.targeting import load_targeting
+
+    rules = load_targeting(_load_form(manifest.form), manifest.project.pipelines).rules
+    budget = None
+    if manifest.budget is not None:
+        inputs = check_budget(manifest)
+        try:
+            budget = (budget_tables(con, manifest, inputs), inputs.declarations)
+        except CbmsError as exc:  # a database without the needs' indicators: the rest is still reported
+            console.warning(exc.message(state.lang))
+    return read_published(con, manifest, programmes=rules, budget=budget)
 
 
 @app.command("map")

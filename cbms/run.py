@@ -72,6 +72,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
     from cbms.indicators import compute_indicators, load_catalogue, write_indicator_files
     from cbms.ingest import read_exports
     from cbms.published import read_published
+    from cbms.published.long_tables import write_long_tables
     from cbms.published.table import write_published_table
     from cbms.rounds.aliases import read_through
     from cbms.rounds.declared import round_crosswalks
@@ -123,7 +124,9 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
                 report.budget = _budget(con, manifest, folders.analysis, report.budget_inputs)
                 report.files += list(report.budget.files)
         with _stage(report, "report", hook):
-            published = read_published(con, manifest)
+            budget = (report.budget.tables, report.budget_inputs.declarations) \
+                if report.budget is not None and report.budget_inputs is not None else None
+            published = read_published(con, manifest, programmes=targeting.rules, budget=budget)
         if manifest.previous_round is not None:
             with _stage(report, "change", hook):
                 published = _change(con, manifest, crosswalks, published, folders.analysis, report)
@@ -131,6 +134,7 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
             report.problems += [p.message(lang) for p in published.problems]
             report.protected = published.protected_counts
             report.files.append(write_published_table(published, folders.published))
+            report.files += write_long_tables(published, folders.published)
             _reports(published, folders.published, lang, formats, report)
         if "maps" in formats:
             with _stage(report, "maps", hook):
@@ -185,14 +189,22 @@ def _reports(published: Published, out: Path, lang: Lang, formats: tuple[str, ..
     if "xlsx" in formats:
         report.files.append(write_workbook(published, out, lang))
     if "pdf" in formats:
-        written = write_profiles(published, out, lang)
-        report.files += list(written)
-        report.problems += [p.message(lang) for p in written.problems]
+        from cbms.report.budget_pdf import write_budget_pdf
+        from cbms.report.coverage_pdf import write_coverage_pdf
+
+        for write in (write_profiles, write_budget_pdf, write_coverage_pdf):
+            written = write(published, out, lang)
+            report.files += list(written)
+            report.problems += [p.message(lang) for p in written.problems]
 
 
 def _maps(published: Published, out: Path, lang: Lang, report: RunReport) -> None:
     from cbms.maps import export_map_inputs
+    from cbms.maps.coverage_maps import write_coverage_maps
 
     result = export_map_inputs(published, out, lang)
     report.files += list(result.files)
     report.problems += [p.message(lang) for p in result.problems]
+    coverage = write_coverage_maps(published, out, lang)
+    report.files += coverage.files
+    report.problems += [p.message(lang) for p in coverage.problems]

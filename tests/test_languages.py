@@ -110,6 +110,11 @@ def _texts(out: Path, printed: str, lang: Lang) -> Iterator[tuple[str, str]]:
                 header = [str(c) for c in rows[0]]
                 skip = {i for i, h in enumerate(header) if h in ("Valor", "Value", "Nombre", "Name", "Pregunta",
                                                                  "Question", "Clave del hogar", "Household key")}
+            elif rows and ws.title.startswith(("Presupuesto", "Budget")):
+                # the municipality's own project names and the cost sources needs.yaml cites, as written
+                header = [str(c) for c in rows[0]]
+                skip = {i for i, h in enumerate(header) if h in ("Proyecto", "Project", "Fuente del costo",
+                                                                 "Cost source")}
             yield f"{path.name}:{ws.title}", "\n".join(
                 " ".join(str(c) for i, c in enumerate(row) if c is not None and i not in skip) for row in rows)
     con = duckdb.connect(str(next(out.rglob("*.duckdb"))), read_only=True)

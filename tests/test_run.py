@@ -78,7 +78,18 @@ def _personal(export: Path) -> dict[str, set[str]]:
         return {v for r in rows for k, v in r.items() if k.endswith(suffix) and v}
     return {"names": column(members, "full_name"), "phones": column(root, "contact_phone"),
             "gps": column(root, "gps-Latitude") | column(root, "gps-Longitude"),
-            "blocks": column(root, "manzana"), "births": column(members, "birth_date")}
+            "blocks": column(root, "manzana"), "births": column(members, "birth_date"),
+            "addresses": column(root, "address")}
+
+
+def demo_keys(tmp: Path, households: int, seed: int) -> set[str]:
+    """The household keys of a demo census (uuid:...): the analysts' issues file names them, nothing published may."""
+    from cbms.demo import write_demo
+
+    generated = write_demo(households=households, seed=seed, fmt="odk-csv", out=tmp, error_rate=0.02)
+    with zipfile.ZipFile(next(p for p in generated.files if p.suffix == ".zip")) as zf:
+        root = list(csv.DictReader(io.TextIOWrapper(zf.open("cbms_grb_hogar.csv"), "utf-8")))
+    return {r["KEY"] for r in root if r.get("KEY")}
 
 
 def demo_secrets(tmp: Path, households: int, seed: int) -> dict[str, set[str]]:
@@ -89,10 +100,10 @@ def demo_secrets(tmp: Path, households: int, seed: int) -> dict[str, set[str]]:
     return _personal(next(p for p in generated.files if p.suffix == ".zip"))
 
 
-def shared_texts(out: Path) -> list[str]:
+def shared_texts(out: Path, folders: tuple[str, ...] = ("publicacion", "analisis")) -> list[str]:
     """Every text of the published and the analysts' files (the PDFs as pdftotext reads them)."""
     cells: list[str] = []
-    for path in sorted([*(out / "publicacion").rglob("*"), *(out / "analisis").rglob("*")]):
+    for path in sorted(p for folder in folders for p in (out / folder).rglob("*")):
         if path.suffix in (".csv", ".geojson"):
             cells += re.split(r'[,\n"{}\[\]:]+', path.read_text(encoding="utf-8"))
         elif path.suffix == ".parquet":
@@ -120,6 +131,30 @@ def test_no_personal_data_in_published_or_analysts_files(demo_run: Path, tmp_pat
     assert not any(g in joined for g in secrets["gps"])
     assert not any(n in joined for n in secrets["names"])
     assert not (secrets["births"] & published)
+    keys = demo_keys(tmp_path / "keys", 400, 3)
+    published_text = "\n".join(shared_texts(demo_run, folders=("publicacion",)))
+    assert keys and not any(k in published_text for k in keys)  # a household's key (uuid:...) in a published file
+    assert not (secrets["addresses"] & published)
+    scanned = {p.name for p in (demo_run / "publicacion").rglob("*")} | {p.name for p in
+                                                                        (demo_run / "analisis").iterdir()}
+    # the coverage and budget outputs are among the files scanned (issues 14 and 15)
+    assert {"coverage.parquet", "budget.parquet", "cobertura_publicada.csv", "presupuesto_publicado.csv"} <= scanned
+    assert any(n.startswith("presupuesto_") and n.endswith(".pdf") for n in scanned)
+    assert any(n.startswith("cobertura_") and n.endswith(".pdf") for n in scanned)
+
+
+@pytest.mark.slow
+def test_a_run_writes_no_outreach_list(demo_run: Path) -> None:
+    """`cbms target` lists are confidential: `cbms run` never makes one (none recorded, no file of one)."""
+    con = duckdb.connect(str(demo_run / "supervision" / "cbms.duckdb"), read_only=True)
+    try:
+        lists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' "
+                            "AND table_name = 'target_lists'").fetchall()[0][0]
+        if lists:
+            assert con.execute("SELECT count(*) FROM meta.target_lists").fetchall()[0][0] == 0
+    finally:
+        con.close()
+    assert not [p for p in demo_run.rglob("*") if "lista" in p.name.lower() or "list" in p.name.lower()]
 
 
 def test_missing_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

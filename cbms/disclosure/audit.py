@@ -1,6 +1,7 @@
-"""The disclosure audit: read only what is published (indicadores_publicados.csv, the maps' CSV and GeoJSON, the
-indicator workbook) and try to work every protected cell back: a number another file prints for it, or the linear
-relations among the published cells (totals minus parts along the area hierarchy and every margin)."""
+"""The disclosure audit: read only what is published (indicadores_publicados.csv, the coverage and budget tables,
+the maps' CSV and GeoJSON, the indicator workbook) and try to work every protected cell back: a number another file
+prints for it, or the linear relations among the published cells (totals minus parts along the area hierarchy and
+every margin)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from cbms.disclosure.solve import determined
 from cbms.errors import DIS_001, DIS_002, CbmsError
 
 TABLE = "indicadores_publicados.csv"
+COVERAGE = "cobertura_publicada.csv"  # programme x area x sex / head's sex (issue 15)
+BUDGET = "presupuesto_publicado.csv"  # need x area x sex / head's sex (issue 14)
 CellId = tuple[str, Key]  # indicator, (area, sex, head_sex, age_group)
 WORKBOOK_ROWS = ("total", "female", "male")  # an indicator's first rows in a domain sheet; gap and ratio follow
 
@@ -176,6 +179,32 @@ def _zeros(cells: Mapping[CellId, dict[str, str]], protected: set[CellId], paren
     return len(implied)
 
 
+def _other_table(path: Path, table: str, group: str, counts: tuple[str, ...]
+                 ) -> tuple[dict[CellId, dict[str, str]], set[CellId]]:
+    """A published long table of coverage or budget: its cells (`<table>/<group>` as their indicator, so they never
+    meet the indicators') and the protected ones (blank in every column of `counts`)."""
+    cells: dict[CellId, dict[str, str]] = {}
+    protected: set[CellId] = set()
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            cell: CellId = (f"{table}/{row[group]}", (row["area_code"], _text(row["sex"]), _text(row["head_sex"]),
+                                                      None))
+            cells[cell] = row
+            if row["suppressed"] == "true" or all(row[c] == "" for c in counts):
+                protected.add(cell)
+    return cells, protected
+
+
+def _printed_in_budget(rows: Mapping[CellId, dict[str, str]], protected: set[CellId]) -> set[tuple[str, CellId]]:
+    """Indicator cells the indicator table protects whose numerator the budget table prints as its count in need."""
+    found: set[tuple[str, CellId]] = set()
+    for (_, key), row in rows.items():
+        cell = (row["indicator_id"], key)
+        if cell in protected and any(row[c] != "" for c in ("in_need", "cost_needed", "allocated_per_unit")):
+            found.add((BUDGET, cell))
+    return found
+
+
 def audit_disclosure(folder: Path) -> Audit:
     """Try to recover every protected cell of the published folder; DIS_001 when it holds no published table."""
     path = Path(folder) / TABLE
@@ -195,6 +224,22 @@ def audit_disclosure(folder: Path) -> Audit:
     by_sex = {ind for ind, key in cells if key[1] is not None}  # the workbook's women and men: by sex, else head
     printed = _printed_in_maps(path.parent, protected) | _printed_in_workbooks(path.parent, protected, district,
                                                                                by_sex)
-    return Audit(folder=Path(folder), cells=len(cells), protected=len(protected),
+    others = 0, 0
+    for name, table, group, counts in ((COVERAGE, "cobertura", "programme", ("eligible", "beneficiaries")),
+                                       (BUDGET, "presupuesto", "need_id", ("in_need",))):
+        if not (path.parent / name).is_file():
+            continue
+        rows, hidden_rows = _other_table(path.parent / name, table, group, counts)
+        others = others[0] + len(rows), others[1] + len(hidden_rows)
+        grouped: dict[str, list[Key]] = defaultdict(list)
+        for ind, key in rows:
+            grouped[ind].append(key)
+        for ind, keys in sorted(grouped.items()):
+            hidden = {key for key in keys if (ind, key) in hidden_rows}
+            if hidden:
+                recovered |= {(ind, key) for key in determined(relations(keys, parents), hidden)}
+        if name == BUDGET:
+            printed |= _printed_in_budget(rows, protected)
+    return Audit(folder=Path(folder), cells=len(cells) + others[0], protected=len(protected) + others[1],
                  recovered=tuple(sorted(recovered, key=repr)), printed=tuple(sorted(printed, key=repr)),
                  zeros=_zeros(cells, protected, parents))

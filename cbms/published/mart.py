@@ -6,23 +6,28 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from cbms import __version__
+from cbms.budget import BudgetTables
+from cbms.budget.declarations import Declarations
 from cbms.config import Manifest
 from cbms.disclosure import Key, Protection, protect
 from cbms.errors import MAP_005, MAP_019, REP_003, CbmsError, Lang
 from cbms.indicators.catalogue import Indicator
 from cbms.published.boundaries import Boundaries, read_boundaries
+from cbms.published.budget import PublishedBudget, protect_budget
 from cbms.published.changes import Changes, read_changes
 from cbms.published.classes import Classes, classify
+from cbms.published.coverage import PublishedCoverage, read_coverage
 from cbms.published.numbers import mart_number
 from cbms.published.problems import Problem
 from cbms.published.settings import Settings, load_settings
+from cbms.targeting.rules import Rule
 
 LEVELS = ("district", "sector", "grupo")
 CellKey = tuple[str, str, str | None, str | None, str | None]  # indicator, area code, sex, head_sex, age_group
@@ -98,6 +103,8 @@ class Published:
     levels: Mapping[CellKey, str] = field(default_factory=dict)  # every cell's area level, in the mart's order
     protection: Mapping[str, Protection] = field(default_factory=dict)  # indicator -> its hidden cells
     changes: Changes = field(default_factory=Changes)  # since the earlier round, publishable (cbms/rounds/change.py)
+    coverage: PublishedCoverage | None = None  # the programmes' coverage, when the run computed it
+    budget: PublishedBudget | None = None  # the budget against need, when the manifest names a budget
     _areas: dict[str, Area] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -282,10 +289,14 @@ def _parent(level: str, code: str, sectors: set[str], district: str) -> str:
 
 
 def read_published(con: duckdb.DuckDBPyConnection, manifest: Manifest, settings: Settings | None = None,
-                   boundaries: Mapping[str, Path] | None = None, code_property: str | None = None) -> Published:
+                   boundaries: Mapping[str, Path] | None = None, code_property: str | None = None,
+                   programmes: Sequence[Rule] = (),
+                   budget: tuple[BudgetTables, Declarations] | None = None) -> Published:
     """Read mart.* and meta.* (never a personal table), apply the publication rule, name the areas and read their
     boundaries (`boundaries` {level: GeoJSON} replaces the manifest's; `code_property` names the code property).
-    REP_003 when the database holds no computed indicators."""
+    mart.coverage is protected the same way (`programmes` name its programmes); `budget`, the exact budget tables
+    and their declarations, gets the indicators' protection. REP_003 when the database holds no computed
+    indicators."""
     try:
         indicators, computed = _indicators(con)
         rows = _rows(con, indicators, manifest)
@@ -318,7 +329,8 @@ def read_published(con: duckdb.DuckDBPyConnection, manifest: Manifest, settings:
                     manifest.district or geography.get(("district", district_code), ("", ""))[0] or district_code)
     sectors = tuple(area("sector", c) for c in sorted(codes["sector"]))
     grupos = tuple(area("grupo", c) for c in sorted(codes["grupo"]))
-    protection = _protected(rows, {a.code: a.parent for a in (*sectors, *grupos)})
+    parents = {a.code: a.parent for a in (*sectors, *grupos)}
+    protection = _protected(rows, parents)
     cells: dict[CellKey, Cell] = {}
     for row in rows:
         hidden = row.key[1:] in protection[row.key[0]].hidden
@@ -328,4 +340,6 @@ def read_published(con: duckdb.DuckDBPyConnection, manifest: Manifest, settings:
         manifest=manifest, settings=settings or load_settings(), indicators=indicators, computed=computed,
         cells=cells, district=district, sectors=sectors, grupos=grupos, boundaries=read,
         provenance=_provenance(con), problems=tuple(problems), geography=geography,
-        levels={row.key: row.level for row in rows}, protection=protection, changes=read_changes(con))
+        levels={row.key: row.level for row in rows}, protection=protection, changes=read_changes(con),
+        coverage=read_coverage(con, programmes, parents),
+        budget=protect_budget(budget[0], budget[1], protection) if budget is not None else None)

@@ -15,7 +15,8 @@ COLUMNS = ("indicator_id", "area_level", "area_code", "sex", "head_sex", "age_gr
            "value", "n", "n_missing", "suppressed")
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A value as the published tables write it: empty for none, a float exactly (no -0.0)."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -31,8 +32,9 @@ def published_csv(published: Published) -> str:
     for key, level in published.levels.items():
         cell = published.cells[key]
         ind, code, sex, head_sex, age = key
-        writer.writerow([ind, level, code, sex or "", head_sex or "", age or "", _text(cell.numerator),
-                         _text(cell.denominator), _text(cell.value), _text(cell.n), _text(cell.n_missing),
+        writer.writerow([ind, level, code, sex or "", head_sex or "", age or "", cell_text(cell.numerator),
+                         cell_text(cell.denominator), cell_text(cell.value), cell_text(cell.n),
+                         cell_text(cell.n_missing),
                          "true" if cell.protected else "false"])
     return buffer.getvalue()
 

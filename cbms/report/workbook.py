@@ -21,7 +21,9 @@ from cbms.errors import CLI_001, LANGS, CbmsError, Lang
 from cbms.published import Area, Published
 from cbms.published.numbers import excel_format, ratio_format
 from cbms.published.settings import Settings
+from cbms.report.budget_sheet import add_budget_sheets
 from cbms.report.change_sheet import change_sheet
+from cbms.report.coverage_sheet import add_coverage_sheet
 from cbms.report.tables import Row, Shown, domain_rows, domains, indicators_of, unrecorded
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -340,6 +342,8 @@ def build_workbook(mart: Published, settings: Settings, manifest: Manifest, lang
         ws = workbook.create_sheet(sheet_title(settings.word("change_sheet", lang), taken))
         change_sheet(ws, mart, lang)
         sheets.append((ws.title, settings.word("change_sheet_holds", lang)))
+    sheets += add_budget_sheets(workbook, mart, lang, lambda text: sheet_title(text, taken))
+    sheets += add_coverage_sheet(workbook, mart, lang, lambda text: sheet_title(text, taken))
     meta = workbook.create_sheet(sheet_title(settings.word("metadata_sheet", lang), taken))
     _metadata(meta, mart, settings, manifest, lang, style)
     sheets.append((meta.title, settings.word("metadata_sheet_holds", lang)))
