@@ -12,7 +12,7 @@ from pathlib import Path
 from cbms.atomic import write_atomically
 from cbms.errors import MAP_020, MAP_021, Lang
 from cbms.indicators.catalogue import Indicator
-from cbms.maps.choropleth import MapText, render_png
+from cbms.maps.choropleth import MapText, map_source, render_png
 from cbms.published import Problem, Published
 from cbms.published.classes import Classes
 from cbms.published.drawing import Drawn
@@ -77,10 +77,7 @@ def _text(published: Published, indicator: Indicator, lang: Lang, before: str, a
         else:
             shown = f"{shown} {unit}"
         subtitle += " · " + word("map_district_value", lang, value=shown)
-    source = word("map_source", lang, round=manifest.round_name)
-    if manifest.period:
-        source += word("map_period", lang, start=manifest.period[0], end=manifest.period[1])
-    notes = [source + ".", word("map_scale", lang), word("change_map_colours", lang)]
+    notes = [map_source(published.settings, manifest, lang), word("map_scale", lang), word("change_map_colours", lang)]
     if hatched:
         notes.append(word("change_map_hatched", lang))
     if illustrative:

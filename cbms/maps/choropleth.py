@@ -12,12 +12,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from cbms.config import Manifest
 from cbms.errors import Lang
 from cbms.maps.wide import Layer
 from cbms.published import Published
 from cbms.published.classes import Classes
 from cbms.published.drawing import EDGE, NO_DATA_FACE, NO_DATA_HATCH, Drawn, draw_areas, extent
 from cbms.published.numbers import number_text
+from cbms.published.settings import Settings
 
 DPI = 150
 WIDTH = 8.0  # inches; the height follows the map's shape
@@ -35,6 +37,14 @@ class MapText:
     no_data: str
     notes: tuple[str, ...]
 
+
+
+def map_source(settings: Settings, manifest: Manifest, lang: Lang) -> str:
+    """A map's source line: the round, and its field period when the manifest gives one."""
+    source: str = settings.word("map_source", lang, round=manifest.round_name)
+    if manifest.period:
+        source += settings.word("map_period", lang, start=manifest.period[0], end=manifest.period[1])
+    return source + "."
 
 def map_text(published: Published, layer: Layer, level: str, lang: Lang, hatched: bool = True,
              reference: float | None = None, illustrative: bool = False) -> MapText:
@@ -56,10 +66,7 @@ def map_text(published: Published, layer: Layer, level: str, lang: Lang, hatched
         if indicator.value == "percent":
             shown += "\u00a0%" if lang == "es" else "%"
         subtitle += " · " + word("map_district_value", lang, value=shown)
-    source = word("map_source", lang, round=manifest.round_name)
-    if manifest.period:
-        source += word("map_period", lang, start=manifest.period[0], end=manifest.period[1])
-    notes = [source + ".", word("map_scale", lang)]
+    notes = [map_source(published.settings, manifest, lang), word("map_scale", lang)]
     if hatched:
         notes.append(word("map_hatched", lang, n=published.threshold(indicator)))
     if illustrative:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cbms.atomic import write_atomically
 from cbms.errors import MAP_017, Lang
-from cbms.maps.choropleth import MapText, render_png
+from cbms.maps.choropleth import MapText, map_source, render_png
 from cbms.published import Problem, Published
 from cbms.published.drawing import Drawn
 from cbms.published.numbers import number_text
@@ -32,10 +32,7 @@ def _text(published: Published, name: str, district: float | None, hatched: bool
     if district is not None:
         value = number_text(district, 1, lang) + ("\u00a0%" if lang == "es" else "%")
         subtitle += " · " + word("map_district_value", lang, value=value)
-    source = word("map_source", lang, round=manifest.round_name)
-    if manifest.period:
-        source += word("map_period", lang, start=manifest.period[0], end=manifest.period[1])
-    notes = [source + ".", word("coverage_note", lang), word("map_scale", lang)]
+    notes = [map_source(published.settings, manifest, lang), word("coverage_note", lang), word("map_scale", lang)]
     if hatched:
         notes.append(word("coverage_map_hatched", lang, min_cell=manifest.min_cell,
                           min_cell_sensitive=manifest.min_cell_sensitive))
