@@ -89,8 +89,9 @@ def revision(demo: DemoRound, version: str | None) -> Revision:
         raise CbmsError(DEMO_008, path=demo.crosswalk, round=demo.number,
                         count=len(problems)).with_problems(tuple(problems))
     renamed = {current: old for old, current in crosswalk.renamed(version).items()}
-    recoded = {question: {current: old for old, current in codes.items()}
-               for question, codes in crosswalk.recoded(version).items()}
+    # a code the version added and the crosswalk keeps (a new sector) is written as it is
+    recoded = {question: changed for question, codes in crosswalk.recoded(version).items()
+               if (changed := {current: old for old, current in codes.items() if old != current})}
     return Revision(renamed=renamed, recoded=recoded)
 
 
