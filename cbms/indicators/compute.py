@@ -12,6 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from cbms.config import Manifest
+from cbms.disclosure.empty import empty_table
 from cbms.errors import IND_012, CbmsError, Notice
 from cbms.indicators.catalogue import Catalogue, Indicator
 from cbms.indicators.compile import BREAKDOWNS, HAZ_DDL, PARAMS_DDL, create_units, unit_select
@@ -123,6 +124,7 @@ def values_sql(manifest: Manifest) -> str:
         SELECT r.indicator_id, r.area_level,
                CASE r.area_level WHEN 'district' THEN r.district WHEN 'sector' THEN r.sector ELSE r.grupo END
                    AS area_code,
+               CASE r.area_level WHEN 'sector' THEN r.district WHEN 'grupo' THEN r.sector END AS parent_code,
                r.sex, r.head_sex, r.age_group,
                coalesce(r.numerator, 0.0) AS numerator,
                CASE WHEN k.value_kind = 'count' THEN NULL ELSE coalesce(r.denominator, 0.0) END AS denominator,
@@ -184,6 +186,23 @@ ORDER = ("k.ord, v.indicator_id, CASE v.area_level WHEN 'district' THEN 0 WHEN '
          "v.area_code, v.sex NULLS FIRST, v.head_sex NULLS FIRST, v.age_group NULLS FIRST")
 
 
+def _add_empty_parts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rows of n = 0 in ind_values for the parts of a total that has none along a way (cbms.disclosure.empty),
+    hidden as small: the published table then never tells an empty cell from a hidden one."""
+    con.register("ind_empty", empty_table(con.execute(
+        "SELECT indicator_id, area_level, area_code, parent_code, sex, head_sex, age_group FROM ind_values"
+    ).fetchall(), "indicator_id"))
+    try:
+        con.execute("""
+            INSERT INTO ind_values BY NAME
+            SELECT e.*, 0.0 AS numerator, CASE WHEN k.value_kind = 'count' THEN NULL ELSE 0.0 END AS denominator,
+                   CASE WHEN k.value_kind = 'count' THEN 0.0 END AS value, CAST(0 AS BIGINT) AS n,
+                   CAST(0 AS BIGINT) AS n_missing, TRUE AS suppressed, k.ord
+            FROM ind_empty e JOIN ind_kinds k USING (indicator_id)""")
+    finally:
+        con.unregister("ind_empty")
+
+
 def write_mart(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, chosen: list[Indicator],
                skipped: tuple[str, ...]) -> ComputeReport:
     """Replace mart.indicator_values (from the temp tables ind_values and ind_kinds) and mart.indicator_catalogue."""
@@ -196,6 +215,7 @@ def write_mart(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, chosen: lis
     columns: list[list[object]] = [list(column) for column in zip(*entries, strict=True)] if entries else \
         [[] for _ in CATALOGUE_COLUMNS]
     con.register("catalogue_rows", pa.table(columns, schema=pa.schema(CATALOGUE_COLUMNS)))
+    _add_empty_parts(con)
     tables = {"mart.indicator_values": f"""
                   SELECT v.indicator_id, v.area_level, v.area_code, v.sex, v.head_sex, v.age_group, v.numerator,
                          v.denominator, v.value, v.n, v.n_missing, v.suppressed

@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from cbms.config import Manifest
+from cbms.disclosure.empty import empty_table
 from cbms.indicators.compile import quote
 from cbms.indicators.compute import AREA_SETS, prepare_units
 from cbms.store.db import transaction
@@ -97,6 +98,8 @@ def compute_coverage(con: duckdb.DuckDBPyConnection, targeting: Targeting, manif
                         ELSE 'grupo' END AS area_level,
                    CASE WHEN grouping(sector) = 1 THEN district WHEN grouping(grupo) = 1 THEN sector
                         ELSE grupo END AS area_code,
+                   CASE WHEN grouping(sector) = 1 THEN NULL WHEN grouping(grupo) = 1 THEN district
+                        ELSE sector END AS parent_code,
                    sex, head_sex,
                    (grouping(sex) = 0 AND sex IS NULL) OR (grouping(head_sex) = 0 AND head_sex IS NULL)
                        AS unknown_breakdown,
@@ -105,7 +108,8 @@ def compute_coverage(con: duckdb.DuckDBPyConnection, targeting: Targeting, manif
                    CAST(coalesce(sum(both_), 0) AS DOUBLE) AS eligible_beneficiaries,
                    sum(n_eligible) AS n_eligible, sum(n_beneficiaries) AS n_beneficiaries
             FROM cov_fine GROUP BY GROUPING SETS ({_grouping_sets()}))
-        SELECT r.programme, r.area_level, r.area_code, r.sex, r.head_sex, r.eligible, r.beneficiaries,
+        SELECT r.programme, r.area_level, r.area_code, r.parent_code, r.sex, r.head_sex, r.eligible,
+               r.beneficiaries,
                r.eligible_beneficiaries,
                100.0 * (r.beneficiaries - r.eligible_beneficiaries) / nullif(r.beneficiaries, 0) AS leakage,
                100.0 * (r.eligible - r.eligible_beneficiaries) / nullif(r.eligible, 0) AS undercoverage,
@@ -113,6 +117,7 @@ def compute_coverage(con: duckdb.DuckDBPyConnection, targeting: Targeting, manif
                    OR (r.n_beneficiaries > 0 AND r.n_beneficiaries < k.threshold) AS suppressed
         FROM rolled r JOIN cov_kinds k USING (programme)
         WHERE NOT r.unknown_breakdown AND r.area_code IS NOT NULL""")
+    _add_empty_parts(con)
     _write_mart(con)
     rows, suppressed = con.execute("SELECT count(*), count(*) FILTER (WHERE suppressed) "
                                    "FROM mart.coverage").fetchall()[0]
@@ -120,6 +125,22 @@ def compute_coverage(con: duckdb.DuckDBPyConnection, targeting: Targeting, manif
                            "WHERE area_level = 'district' AND sex IS NULL AND head_sex IS NULL").fetchall()
     return CoverageReport(len(targeting.rules), int(rows), int(suppressed),
                           {r.id: int(unknown.get(r.id, 0)) for r in targeting.rules}, tuple(district))
+
+
+def _add_empty_parts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rows of no one in cov_values for the parts of a total that has none along a way (cbms.disclosure.empty),
+    hidden: the published table then never tells an empty cell from a hidden one."""
+    con.register("cov_empty", empty_table(con.execute(
+        "SELECT programme, area_level, area_code, parent_code, sex, head_sex, NULL FROM cov_values").fetchall(),
+        "programme"))
+    try:
+        con.execute("""
+            INSERT INTO cov_values BY NAME
+            SELECT e.* EXCLUDE (age_group), 0.0 AS eligible, 0.0 AS beneficiaries, 0.0 AS eligible_beneficiaries,
+                   NULL AS leakage, NULL AS undercoverage, TRUE AS suppressed
+            FROM cov_empty e""")
+    finally:
+        con.unregister("cov_empty")
 
 
 def _write_mart(con: duckdb.DuckDBPyConnection) -> None:
