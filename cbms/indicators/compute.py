@@ -167,6 +167,7 @@ def roll_up(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, manifest: Mani
     _register(con, "ind_combos", combo_rows(chosen, catalogue))
     _register(con, "ind_kinds", kind_rows(chosen))
     con.execute(f"CREATE OR REPLACE TEMP TABLE ind_values AS {values_sql(manifest)}")
+    _add_empty_parts(con)
     report = write_mart(con, catalogue, chosen, skipped)
     return replace(report, unknown=unknown_warnings(con, catalogue, manifest.max_unknown_percent))
 
@@ -186,19 +187,22 @@ ORDER = ("k.ord, v.indicator_id, CASE v.area_level WHEN 'district' THEN 0 WHEN '
          "v.area_code, v.sex NULLS FIRST, v.head_sex NULLS FIRST, v.age_group NULLS FIRST")
 
 
+# the rows of n = 0 that cbms.disclosure.empty adds (in the temp table ind_empty), as ind_values holds them
+EMPTY_VALUES_SQL = """
+    SELECT e.*, 0.0 AS numerator, CASE WHEN k.value_kind = 'count' THEN NULL ELSE 0.0 END AS denominator,
+           CASE WHEN k.value_kind = 'count' THEN 0.0 END AS value, CAST(0 AS BIGINT) AS n,
+           CAST(0 AS BIGINT) AS n_missing, TRUE AS suppressed, k.ord
+    FROM ind_empty e JOIN ind_kinds k ON k.indicator_id = e.indicator_id"""
+EMPTY_KEYS = ("indicator_id", "area_level", "area_code", "parent_code", "sex", "head_sex", "age_group")
+
+
 def _add_empty_parts(con: duckdb.DuckDBPyConnection) -> None:
     """Rows of n = 0 in ind_values for the parts of a total that has none along a way (cbms.disclosure.empty),
     hidden as small: the published table then never tells an empty cell from a hidden one."""
-    con.register("ind_empty", empty_table(con.execute(
-        "SELECT indicator_id, area_level, area_code, parent_code, sex, head_sex, age_group FROM ind_values"
-    ).fetchall(), "indicator_id"))
+    con.register("ind_empty", empty_table(con.execute(f"SELECT {', '.join(EMPTY_KEYS)} FROM ind_values").fetchall(),
+                                          "indicator_id"))
     try:
-        con.execute("""
-            INSERT INTO ind_values BY NAME
-            SELECT e.*, 0.0 AS numerator, CASE WHEN k.value_kind = 'count' THEN NULL ELSE 0.0 END AS denominator,
-                   CASE WHEN k.value_kind = 'count' THEN 0.0 END AS value, CAST(0 AS BIGINT) AS n,
-                   CAST(0 AS BIGINT) AS n_missing, TRUE AS suppressed, k.ord
-            FROM ind_empty e JOIN ind_kinds k USING (indicator_id)""")
+        con.execute(f"INSERT INTO ind_values BY NAME {EMPTY_VALUES_SQL}")
     finally:
         con.unregister("ind_empty")
 
@@ -215,7 +219,6 @@ def write_mart(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, chosen: lis
     columns: list[list[object]] = [list(column) for column in zip(*entries, strict=True)] if entries else \
         [[] for _ in CATALOGUE_COLUMNS]
     con.register("catalogue_rows", pa.table(columns, schema=pa.schema(CATALOGUE_COLUMNS)))
-    _add_empty_parts(con)
     tables = {"mart.indicator_values": f"""
                   SELECT v.indicator_id, v.area_level, v.area_code, v.sex, v.head_sex, v.age_group, v.numerator,
                          v.denominator, v.value, v.n, v.n_missing, v.suppressed

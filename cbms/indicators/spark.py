@@ -33,10 +33,13 @@ import sqlglot
 from sqlglot import exp
 
 from cbms.config import Manifest, load_manifest
+from cbms.disclosure.empty import empty_table
 from cbms.errors import IND_012, IND_020, IND_021, IND_022, IND_023, CbmsError
 from cbms.indicators.catalogue import Catalogue, Indicator, load_catalogue
 from cbms.indicators.compile import HAZ_DDL, quote, render_unit
 from cbms.indicators.compute import (
+    EMPTY_KEYS,
+    EMPTY_VALUES_SQL,
     EXACT,
     ComputeReport,
     choose,
@@ -256,8 +259,12 @@ def run_spark(spark: SparkSession, catalogue: Catalogue, manifest: Manifest, par
         .createOrReplaceTempView("ind_combos")
     _arrow_frame(spark, kind_rows(chosen), "indicator_id STRING, value_kind STRING, sensitive BOOLEAN, ord INT") \
         .createOrReplaceTempView("ind_kinds")
-    values = _sql(spark, values_sql(manifest), "cbms.indicators.compute (roll-up)")
-    values.coalesce(1).write.mode("overwrite").parquet(_at(out, "values"))
+    values = _sql(spark, values_sql(manifest), "cbms.indicators.compute (roll-up)").cache()
+    keys = [tuple(r) for r in values.select(*EMPTY_KEYS).collect()]
+    _arrow_frame(spark, empty_table(keys, "indicator_id"), ", ".join(f"{k} STRING" for k in EMPTY_KEYS)) \
+        .createOrReplaceTempView("ind_empty")
+    values = values.unionByName(_sql(spark, EMPTY_VALUES_SQL, "cbms.disclosure.empty"))
+    values.drop("parent_code").coalesce(1).write.mode("overwrite").parquet(_at(out, "values"))
     return chosen, skipped
 
 
