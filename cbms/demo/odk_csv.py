@@ -130,16 +130,16 @@ def write_odk_csv(censuses: Iterable[Census], out: Path, seed: int, round_: int 
             del census  # not kept while the next chunk is made
         assert path is not None  # a census has at least one chunk
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            for name, (file, text, _) in scratch.items():
-                text.flush()
-                text.detach()  # the scratch file stays open for the zip
+            for name, (scratch_file, scratch_text, _) in scratch.items():
+                scratch_text.flush()
+                scratch_text.detach()  # the scratch file stays open for the zip
                 info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 info._compresslevel = 6  # type: ignore[attr-defined]  # what writestr(..., compresslevel=6) sets
                 # the size known before the member opens, as writestr knows it: it decides the zip64 header
-                info.file_size = file.tell()
-                file.seek(0)
+                info.file_size = scratch_file.tell()
+                scratch_file.seek(0)
                 with zf.open(info, "w") as member:
-                    shutil.copyfileobj(file, member, BLOCK)
+                    shutil.copyfileobj(scratch_file, member, BLOCK)
     return (path,)

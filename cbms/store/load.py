@@ -30,7 +30,7 @@ from cbms.errors import CbmsError
 from cbms.form.layout import HEAD_COLUMNS, ROOT, TAIL_COLUMNS, layout_of
 from cbms.form.spec import FormSpec
 from cbms.ingest.columns import ABSENT_METADATA
-from cbms.ingest.model import Export
+from cbms.ingest.model import ORDER, Export, Table
 from cbms.store.db import ensure_form, quote, sql_text, transaction
 from cbms.store.rounds import only_round, refresh, round_column, round_of, rows, table
 
@@ -124,16 +124,18 @@ def _content_hash_sql(levels: Compared, rows: Mapping[str, str], meaning: bool =
 
 
 def _stage(con: duckdb.DuckDBPyConnection, export: Export,
-           levels: Mapping[str, tuple[str, ...]]) -> dict[str, pa.Table]:
+           levels: Mapping[str, tuple[str, ...]]) -> dict[str, Table]:
     """Register each level's rows (`in_<level>`) and their keys and occurrence (`inc_<level>`)."""
-    staged: dict[str, pa.Table] = {}
+    staged: dict[str, Table] = {}
     for level, fields in levels.items():
         table = export.tables.get(level)
         if table is None:
             columns = [*HEAD_COLUMNS, *fields, *TAIL_COLUMNS]
             table = pa.table({c: pa.array([], pa.int64() if c == "_row_number" else pa.string()) for c in columns})
-        # the rows stay in Arrow; only their keys are computed (`_ord` links them back)
-        staged[level] = table.append_column("_ord", pa.array(np.arange(table.num_rows)))
+        # the rows stay in Arrow (or on disk, staged with their `_ord`); only their keys are computed (`_ord` links
+        # them back)
+        staged[level] = table.append_column(ORDER, pa.array(np.arange(table.num_rows))) \
+            if isinstance(table, pa.Table) else table
         con.register(f"in_{level}", staged[level])
         repeated = con.execute(f"SELECT count(*) > count(DISTINCT _row_key) FROM in_{level}").fetchall()[0][0]
         occurrence = ("row_number() OVER (PARTITION BY _row_key ORDER BY _source_file, _row_number)"
@@ -171,7 +173,7 @@ def _share_children(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[s
         con.register(f"inc_{level}", expanded)
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, levels: Compared, staged: Mapping[str, pa.Table]) -> None:
+def _resolve(con: duckdb.DuckDBPyConnection, levels: Compared, staged: Mapping[str, Table]) -> None:
     """Hash the contents that must be compared, and rank the versions of each submission in the export.
 
     Only submissions that come more than once in the export, or are already stored, are hashed: the others
