@@ -135,7 +135,8 @@ def census_chunks(households: int, seed: int, form: FormSpec, error_rate: float 
     model_rng, meta_rng, answer_rng, error_rng = root.spawn(4)
     geo = build_geography(round_)
     streams = model_rng.spawn(9)
-    visited = visits(households, streams[0], geo, demo.design)
+    with pd.option_context("mode.string_storage", "python"):
+        visited = visits(households, streams[0], geo, demo.design)
     devices = _devices(visited, meta_rng)
     today = days(demo.design.field_start + timedelta(days=demo.design.field_days + 7))
     written_as = revision(demo, form.version)
@@ -145,11 +146,14 @@ def census_chunks(households: int, seed: int, form: FormSpec, error_rate: float 
         else:
             model, meta, answer, error = np.random.default_rng([seed, round_, k]).spawn(4)
             people = model.spawn(8)
-        pop = simulate_people(visited.iloc[lo:lo + CHUNK].reset_index(drop=True), people, geo, demo.design)
-        _server_metadata(pop, devices, meta)
-        census = answer_form(form, pop, answer, today, written_as)
-        census.meta = _meta(pop)
-        records = inject_errors(census, error_rate, error, orphans=formats_orphans) if error_rate > 0 else []
+        # pandas' text columns kept as Python strings: Arrow-backed ones (pandas 3's default) spent a third of the
+        # generator's time converting the model's object arrays back and forth, for the same values
+        with pd.option_context("mode.string_storage", "python"):
+            pop = simulate_people(visited.iloc[lo:lo + CHUNK].reset_index(drop=True), people, geo, demo.design)
+            _server_metadata(pop, devices, meta)
+            census = answer_form(form, pop, answer, today, written_as)
+            census.meta = _meta(pop)
+            records = inject_errors(census, error_rate, error, orphans=formats_orphans) if error_rate > 0 else []
         yield census, records, pop
         del census, records, pop  # not kept while the next chunk is made
 
