@@ -100,6 +100,7 @@ def _server_metadata(pop: Population, devices: np.ndarray, rng: np.random.Genera
 
 
 def _meta(pop: Population) -> pd.DataFrame:
+    """What the server keeps of each household's submission: keys, times, submitter, device, review state."""
     hh = pop.households
     n = len(hh)
     return pd.DataFrame({
