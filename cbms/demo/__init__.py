@@ -147,8 +147,8 @@ def census_chunks(households: int, seed: int, form: FormSpec, error_rate: float 
         else:
             model, meta, answer, error = np.random.default_rng([seed, round_, k]).spawn(4)
             people = model.spawn(8)
-        # pandas' text columns kept as Python strings: Arrow-backed ones (pandas 3's default) spent a third of the
-        # generator's time converting the model's object arrays back and forth, for the same values
+        # pandas' text columns kept as Python strings: Arrow-backed ones (pandas 3's default) convert the model's
+        # object arrays back and forth, for the same values (100,000 households: 16.9 -> 14.9 s of CPU)
         with pd.option_context("mode.string_storage", "python"):
             pop = simulate_people(visited.iloc[lo:lo + CHUNK].reset_index(drop=True), people, geo, demo.design)
             _server_metadata(pop, devices, meta)
