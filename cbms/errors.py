@@ -435,6 +435,13 @@ ING_040 = Detail(
     "'{path}' is a KoBoToolbox CSV export, which carries the main sheet only; the form has repeat groups "
     "({repeats}) that it does not carry. Export as XLSX or download with `cbms pull --kobo`.",
 )
+ING_041 = Detail(
+    "ING_041",
+    "No se pudo descomprimir '{path}' en la carpeta temporal '{folder}' ({reason}): no se cargó nada. Libere "
+    "espacio allí o indique otra carpeta con la variable de entorno TMPDIR, y vuelva a correrlo.",
+    "Could not unpack '{path}' into the temporary folder '{folder}' ({reason}): nothing was loaded. Free space "
+    "there or name another folder with the TMPDIR environment variable, and run it again.",
+)
 
 # --- the database --------------------------------------------------------------------------------------
 DB_001 = Detail(

@@ -11,9 +11,7 @@ left out, repeats as lists of objects keyed by full path (`member/basic/age`), t
 
 from __future__ import annotations
 
-import itertools
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from cbms.demo.answers import Census, instance_items, rows_by_parent
+from cbms.demo.pages import write_pages
 from cbms.form.spec import Repeat
 
 PAGE = 10_000
@@ -88,8 +87,9 @@ def _fill(obj: dict[str, Any], keys: list[str], values: tuple[Any, ...]) -> None
             obj[k] = v
 
 
-def results(census: Census, ids: KoboIds) -> Iterator[dict[str, Any]]:
-    """Every submission as one `results` item of the API, one at a time (a page holds PAGE of them)."""
+def results(census: Census, ids: KoboIds, offset: int = 0) -> Iterator[dict[str, Any]]:
+    """Every submission as one `results` item of the API, one at a time (a page holds PAGE of them); `offset` is
+    how many submissions earlier chunks of the census held."""
     spec = census.spec
     meta = {c: census.meta[c].to_numpy(object) for c in census.meta.columns}
     n = len(census.root.data)
@@ -120,7 +120,7 @@ def results(census: Census, ids: KoboIds) -> Iterator[dict[str, Any]]:
     name_col = next((q.xpath for q in census.root.questions if q.path == ("meta", "instanceName")), None)
     names = census.root.data[name_col].to_numpy(object) if name_col else np.full(n, None)
     for i in range(n):
-        obj: dict[str, Any] = {"_id": ids.first_id + i, "formhub/uuid": ids.formhub_uuid}
+        obj: dict[str, Any] = {"_id": ids.first_id + offset + i, "formhub/uuid": ids.formhub_uuid}
         for seg, it in zip(segments, row_iters, strict=True):
             if isinstance(seg, Repeat):
                 rows = children(seg.name, i)
@@ -155,22 +155,24 @@ def results(census: Census, ids: KoboIds) -> Iterator[dict[str, Any]]:
         yield obj
 
 
-def write_kobo_json(census: Census, out: Path, seed: int, round_: int = 1) -> tuple[Path, ...]:
-    """Write `data-0001.json`, ... : the API's pages of `limit=PAGE` records."""
+def write_kobo_json(censuses: Iterable[Census], out: Path, seed: int, round_: int = 1) -> tuple[Path, ...]:
+    """Write `data-0001.json`, ... : the API's pages of `limit=PAGE` records, from a census made in chunks."""
     ids = kobo_ids(seed, round_)
-    rows = results(census, ids)
-    count = len(census.root.data)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        offset = 0
+        for census in censuses:
+            yield from results(census, ids, offset)
+            offset += len(census.root.data)
+            del census  # not kept while the next chunk is made
+
     base = f"{SERVER}/{ids.asset_uid}/data/?format=json&limit={PAGE}"
-    pages = max(1, -(-count // PAGE))
-    files = []
-    for p in range(pages):
-        doc = {
+
+    def head(p: int, pages: int, count: int) -> dict[str, Any]:
+        return {
             "count": count,
             "next": f"{base}&start={(p + 1) * PAGE}" if p + 1 < pages else None,
             "previous": (f"{base}&start={(p - 1) * PAGE}" if p > 1 else base) if p > 0 else None,
-            "results": list(itertools.islice(rows, PAGE)),
         }
-        path = out / f"data-{p + 1:04d}.json"
-        path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-        files.append(path)
-    return tuple(files)
+
+    return write_pages(rows(), PAGE, lambda p: out / f"data-{p + 1:04d}.json", "results", head)

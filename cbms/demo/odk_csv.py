@@ -10,12 +10,15 @@ A repeat file holds its fields (path relative to the repeat) and ends with `PARE
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -103,30 +106,40 @@ ROWS = 20_000  # rows formatted at a time: the CSV text of a whole census never 
 BLOCK = 1 << 20  # bytes copied into the zip at a time
 
 
-def write_odk_csv(census: Census, out: Path, seed: int, round_: int = 1) -> tuple[Path, ...]:
-    """Write `{formId}.zip` as Central's "download all submissions" gives it (Central names the form version
-    itself, from the form: seed and round change nothing here)."""
-    path = out / f"{census.spec.form_id}.zip"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf, \
-            tempfile.TemporaryFile(dir=out) as scratch:
-        for name, table in central_tables(census).items():
-            scratch.seek(0)
-            scratch.truncate()
-            text = io.TextIOWrapper(scratch, encoding="utf-8", newline="", write_through=True)
-            writer = csv.writer(text, lineterminator="\n")  # quotes only where needed, as Central does
-            writer.writerow(table.columns)
-            columns = [table[c].to_numpy(object) for c in table.columns]
-            for start in range(0, len(table), ROWS):
-                writer.writerows(zip(*(c[start:start + ROWS] for c in columns), strict=False))
-            text.flush()
-            text.detach()
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info._compresslevel = 6  # type: ignore[attr-defined]  # what writestr(..., compresslevel=6) sets
-            # the size known before the member opens, as writestr knows it: it decides the zip64 header
-            info.file_size = scratch.tell()
-            scratch.seek(0)
-            with zf.open(info, "w") as member:
-                shutil.copyfileobj(scratch, member, BLOCK)
+def write_odk_csv(censuses: Iterable[Census], out: Path, seed: int, round_: int = 1) -> tuple[Path, ...]:
+    """Write `{formId}.zip` as Central's "download all submissions" gives it, from a census made in chunks: each
+    file's rows go to a scratch file chunk by chunk, then into the zip (Central names the form version itself,
+    from the form: seed and round change nothing here)."""
+    path: Path | None = None
+    with contextlib.ExitStack() as stack:
+        scratch: dict[str, tuple[IO[bytes], io.TextIOWrapper, Any]] = {}
+        for census in censuses:
+            path = out / f"{census.spec.form_id}.zip"
+            for name, table in central_tables(census).items():
+                if name not in scratch:
+                    file = stack.enter_context(tempfile.TemporaryFile(dir=out))
+                    text = io.TextIOWrapper(file, encoding="utf-8", newline="", write_through=True)
+                    writer = csv.writer(text, lineterminator="\n")  # quotes only where needed, as Central does
+                    writer.writerow(table.columns)
+                    scratch[name] = (file, text, writer)
+                writer = scratch[name][2]
+                columns = [table[c].to_numpy(object) for c in table.columns]
+                for start in range(0, len(table), ROWS):
+                    writer.writerows(zip(*(c[start:start + ROWS] for c in columns), strict=False))
+                del columns, table
+            del census  # not kept while the next chunk is made
+        assert path is not None  # a census has at least one chunk
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            for name, (scratch_file, scratch_text, _) in scratch.items():
+                scratch_text.flush()
+                scratch_text.detach()  # the scratch file stays open for the zip
+                info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info._compresslevel = 6  # type: ignore[attr-defined]  # what writestr(..., compresslevel=6) sets
+                # the size known before the member opens, as writestr knows it: it decides the zip64 header
+                info.file_size = scratch_file.tell()
+                scratch_file.seek(0)
+                with zf.open(info, "w") as member:
+                    shutil.copyfileobj(scratch_file, member, BLOCK)
     return (path,)

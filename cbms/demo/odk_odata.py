@@ -10,9 +10,7 @@ beside its `<repeat>@odata.navigationLink`; repeat rows carry a 40-hex `__id`. A
 
 from __future__ import annotations
 
-import itertools
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ import pandas as pd
 
 from cbms.demo.answers import Census, instance_items, relative_path, rows_by_parent
 from cbms.demo.inject import odata_id
+from cbms.demo.pages import write_pages
 from cbms.form.spec import Question, Repeat
 
 PAGE = 10_000
@@ -152,22 +151,23 @@ def submissions(census: Census) -> Iterator[dict[str, Any]]:
         yield obj
 
 
-def write_odk_odata(census: Census, out: Path, seed: int, round_: int = 1) -> tuple[Path, ...]:
-    """Write `Submissions-0001.json`, ... : pages of $top=PAGE, each with its `@odata.nextLink` (the form version
-    comes from the form: seed and round change nothing here)."""
-    rows = submissions(census)
-    count = len(census.meta)
-    form = census.spec.form_id
-    context = f"{SERVER}/{form}.svc/$metadata#Submissions"
-    files = []
-    pages = max(1, -(-count // PAGE))
-    for p in range(pages):
-        doc: dict[str, Any] = {"@odata.context": context, "@odata.count": count}
+def write_odk_odata(censuses: Iterable[Census], out: Path, seed: int, round_: int = 1) -> tuple[Path, ...]:
+    """Write `Submissions-0001.json`, ... : pages of $top=PAGE, each with its `@odata.nextLink`, from a census
+    made in chunks (the form version comes from the form: seed and round change nothing here)."""
+    form = ""
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal form
+        for census in censuses:
+            form = census.spec.form_id
+            yield from submissions(census)
+            del census  # not kept while the next chunk is made
+
+    def head(p: int, pages: int, count: int) -> dict[str, Any]:
+        doc: dict[str, Any] = {"@odata.context": f"{SERVER}/{form}.svc/$metadata#Submissions", "@odata.count": count}
         if p + 1 < pages:
             doc["@odata.nextLink"] = (f"{SERVER}/{form}.svc/Submissions?%24expand=*&%24count=true"
                                       f"&%24top={PAGE}&%24skip={(p + 1) * PAGE}")
-        doc["value"] = list(itertools.islice(rows, PAGE))
-        path = out / f"Submissions-{p + 1:04d}.json"
-        path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-        files.append(path)
-    return tuple(files)
+        return doc
+
+    return write_pages(rows(), PAGE, lambda p: out / f"Submissions-{p + 1:04d}.json", "value", head)

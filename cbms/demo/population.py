@@ -737,24 +737,28 @@ def _deaths(hh: pd.DataFrame, m: pd.DataFrame, rng: np.random.Generator) -> pd.D
     return deaths
 
 
-def simulate(households: int, rng: np.random.Generator, geo: Geography, design: Design | None = None) -> Population:
-    """A census of `households` visits: typed households, members and deaths (see the module docstring); the
-    first round's unless a `design` says what a later round changed."""
-    design = design or Design()
-    streams = rng.spawn(9)
-    hh = _visits(households, streams[0], geo, design)
-    members, _ = _roster(hh, streams[1])
+def visits(households: int, rng: np.random.Generator, geo: Geography, design: Design) -> pd.DataFrame:
+    """The census's visits (grupo, enumerator, result, times and place of each household, in the order the server
+    received them): drawn for the whole census at once, a few numbers per household, so that households can then
+    be modelled in chunks (`simulate_people`) in the census's own order."""
+    return _visits(households, rng, geo, design)
+
+
+def simulate_people(hh: pd.DataFrame, streams: list[np.random.Generator], geo: Geography,
+                    design: Design) -> Population:
+    """Who lives in the visited households `hh` (rows 0..n-1) and what they answer, from 8 random streams."""
+    members, _ = _roster(hh, streams[0])
     interview_year = hh["interview_date"].to_numpy().astype("datetime64[Y]").astype(int)[members["hh"]] + 1970
     birth_year = interview_year - members["age"].to_numpy()
-    _people(members, hh, streams[2], design)
-    _children(members, hh, streams[3], design)
-    _schooling(members, streams[4], birth_year)
-    _work(members, streams[5])
-    _care(members, hh, streams[6])
-    _insurance_orgs(members, streams[6])
-    _dwelling(hh, members, geo, streams[7], design)
-    _household_items(hh, members, streams[7])
-    deaths = _deaths(hh, members, streams[8])
+    _people(members, hh, streams[1], design)
+    _children(members, hh, streams[2], design)
+    _schooling(members, streams[3], birth_year)
+    _work(members, streams[4])
+    _care(members, hh, streams[5])
+    _insurance_orgs(members, streams[5])
+    _dwelling(hh, members, geo, streams[6], design)
+    _household_items(hh, members, streams[6])
+    deaths = _deaths(hh, members, streams[7])
     members["relationship"] = np.asarray(RELATIONSHIPS, dtype=object)[members["rel_i"].to_numpy()]
     interviewed = np.isin(hh["visit_result"].to_numpy(), ("completed", "partial"))
     hh["consent"] = np.where(interviewed, "yes", np.where(hh["visit_result"] == "refused", "no", NONE))

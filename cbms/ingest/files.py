@@ -7,12 +7,13 @@ import hashlib
 import json
 import lzma
 import re
+import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,9 @@ from cbms.errors import (
     ING_021,
     ING_027,
     ING_031,
+    ING_041,
     CbmsError,
+    os_reason,
 )
 from cbms.ingest.model import SourceFile
 
@@ -37,6 +40,8 @@ from cbms.ingest.model import SourceFile
 MAX_UNCOMPRESSED_BYTES = 8 * 1024**3
 MAX_RATIO = 200  # deflate rarely beats 20:1 on survey text; a zip bomb is 1000:1 or more
 RATIO_FLOOR = 50 * 1024**2  # below this size a high ratio harms no one (a page of zeros compresses 1000:1)
+SPILL_BYTES = 256 * 1024**2  # a CSV zip inflating past this is read from scratch files (see _spilled)
+HEAD = 1 << 16  # bytes of a spilled member kept to tell its format
 CHUNK = 1 << 20  # bytes inflated at a time: a member never takes more memory than the size it declares
 JSON_DEPTH = 64  # nesting no form's export reaches (groups and repeats in groups); json itself stops near 1000
 # what zipfile raises on damaged members: bad CRC or headers, cut files, deflate/bzip2/lzma garbage,
@@ -47,12 +52,15 @@ ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.
 
 @dataclass(frozen=True, slots=True)
 class Bundle:
-    """The files of one export, as bytes by name, with where they came from."""
+    """The files of one export, as bytes by name, with where they came from. A Central CSV zip too big to hold
+    is inflated into scratch files instead: `spilled` names them, and `files` then holds only each one's head."""
 
     path: Path
     format: str  # odk-csv | odk-odata | kobo-json | kobo-xlsx | kobo-csv
     files: dict[str, bytes]
     sources: tuple[SourceFile, ...]
+    spilled: Mapping[str, Path] = field(default_factory=dict)
+    scratch: tempfile.TemporaryDirectory[str] | None = None  # removed with the last reference to it
 
 
 def _sha256(data: bytes) -> str:
@@ -98,10 +106,28 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path | st
     return b"".join(chunks)
 
 
-def _unzip(path: Path, infos: list[zipfile.ZipInfo]) -> dict[str, bytes]:
-    """Every member's bytes by file name (hidden files aside), on two threads (zlib lets go of the GIL), each
-    opening the archive once: a 100,000-household export 0.45 s -> 0.27 s; reopening it per member made 5,000
-    members take 75 s."""
+def spill_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path | str, file: Path) -> None:
+    """A member inflated into `file` a chunk at a time, refused as `read_member` refuses it; a scratch folder
+    that cannot take it is ING_041, not a damaged zip."""
+    count = 0
+    try:
+        out = file.open("wb")
+    except OSError as exc:
+        raise CbmsError(ING_041, path=path, folder=file.parent, reason=os_reason(exc)) from exc
+    with out, zip_errors(path), archive.open(info) as member:
+        while chunk := member.read(CHUNK):
+            count += len(chunk)
+            if count > info.file_size:
+                raise CbmsError(ING_004, path=path, reason=f"{info.filename}: > {info.file_size} bytes")
+            try:
+                out.write(chunk)
+                out.flush()
+            except OSError as exc:  # raised here, as a CbmsError, before zip_errors would call it damage
+                raise CbmsError(ING_041, path=path, folder=file.parent, reason=os_reason(exc)) from exc
+
+
+def _wanted(path: Path, infos: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    """The members an export is made of (hidden files aside), each file name once."""
     wanted = [i for i in infos if not Path(i.filename).name.startswith(("._", "."))]
     first: dict[str, str] = {}
     for info in wanted:
@@ -109,6 +135,41 @@ def _unzip(path: Path, infos: list[zipfile.ZipInfo]) -> dict[str, bytes]:
         if name in first:
             raise CbmsError(ING_027, path=path, name=name, first=first[name], second=info.filename)
         first[name] = info.filename
+    return wanted
+
+
+def _spilled(path: Path, infos: list[zipfile.ZipInfo], source: tuple[SourceFile, ...]) -> Bundle | None:
+    """A zip of CSV files bigger than SPILL_BYTES inflated, one member after the other, into scratch files: a
+    Central export of a million households is ~2 GB of text, read from there a block at a time. None for any other
+    zip, or a CSV zip that is not Central's (its reader takes the bytes)."""
+    wanted = _wanted(path, infos)
+    if not wanted or sum(i.file_size for i in wanted) <= SPILL_BYTES or not all(
+            i.filename.lower().endswith(".csv") for i in wanted):
+        return None
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="cbms-ingest-")
+    except OSError as exc:
+        raise CbmsError(ING_041, path=path, folder=tempfile.gettempdir(), reason=os_reason(exc)) from exc
+    spilled: dict[str, Path] = {}
+    with zip_errors(path), zipfile.ZipFile(path) as archive:
+        for i, info in enumerate(wanted):
+            spilled[Path(info.filename).name] = file = Path(scratch.name) / f"{i}.csv"
+            spill_member(archive, info, path, file)
+    heads = {}
+    for name, file in spilled.items():
+        with file.open("rb") as f:
+            heads[name] = f.read(HEAD)
+    if any(h.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[") for h in heads.values()) or \
+            _detect(path, heads) != "odk-csv":
+        return None
+    return Bundle(path, "odk-csv", heads, source, spilled, scratch)
+
+
+def _unzip(path: Path, infos: list[zipfile.ZipInfo]) -> dict[str, bytes]:
+    """Every member's bytes by file name (hidden files aside), on two threads (zlib lets go of the GIL), each
+    opening the archive once: a 100,000-household export 0.45 s -> 0.27 s; reopening it per member made 5,000
+    members take 75 s."""
+    wanted = _wanted(path, infos)
     largest_first = sorted(wanted, key=lambda i: -i.file_size)
     shares = [largest_first[0::2], largest_first[1::2]]
 
@@ -142,6 +203,10 @@ def open_export(path: Path) -> Bundle:
         infos = check_zip(path)
         if any(i.filename == "xl/workbook.xml" for i in infos):
             return Bundle(path, "kobo-xlsx", {path.name: data}, source)
+        del data  # only its digest is kept
+        spilled = _spilled(path, infos, source)
+        if spilled is not None:
+            return spilled
         files = _unzip(path, infos)
         return Bundle(path, _detect(path, files), files, source)
     return Bundle(path, _detect(path, {path.name: data}), {path.name: data}, source)

@@ -11,7 +11,7 @@ from cbms.errors import ING_007, ING_008, ING_026, CbmsError
 from cbms.form.layout import ROOT, layout_of
 from cbms.form.spec import FormSpec
 from cbms.ingest.files import Bundle, open_export
-from cbms.ingest.model import Export
+from cbms.ingest.model import Export, column_batches, row_count
 
 Reader = Callable[[Bundle, FormSpec], Export]
 
@@ -33,7 +33,7 @@ def read_export(path: Path | str, form: FormSpec) -> Export:
     bundle = open_export(path)
     export = _readers()[bundle.format](bundle, form)
     root = export.tables.get(ROOT)
-    if root is None or root.num_rows == 0:  # loading nothing is never what was meant: say so, load nothing
+    if root is None or row_count(root) == 0:  # loading nothing is never what was meant: say so, load nothing
         raise CbmsError(ING_026, path=path)
     if export.form_id and form.form_id and export.form_id != form.form_id:
         raise CbmsError(ING_007, path=path, found=export.form_id, expected=form.form_id)
@@ -41,12 +41,15 @@ def read_export(path: Path | str, form: FormSpec) -> Export:
     single = len(bundle.sources) == 1
     source_of = {}
     for level_table in export.tables.values():
-        for name in pc.unique(level_table.column("_source_file")).to_pylist():
+        names = dict.fromkeys(n for chunk in column_batches(level_table, "_source_file")
+                              for n in pc.unique(chunk).to_pylist())  # in the order they come
+        for name in names:
             source = bundle.sources[0] if single else next(
                 (s for s in bundle.sources if s.path.name == name), bundle.sources[0])
             display = f"{source.path}" if source.path.name == name else f"{source.path}/{name}"
             source_of[name] = (display, source.sha256)
-    return Export(export.format, export.form_id, export.sources, export.tables, export.warnings, source_of)
+    return Export(export.format, export.form_id, export.sources, export.tables, export.warnings, source_of,
+                  export.scratch)
 
 
 def read_exports(paths: Iterable[Path | str], form: FormSpec) -> list[Export]:
@@ -58,7 +61,7 @@ def _check_overlap(path: Path, export: Export, form: FormSpec) -> None:
     """An export none of whose answer columns belongs to the form is another form's export."""
     root = export.tables.get(ROOT)
     fields = [f for f in layout_of(form).fields[ROOT] if f != "instanceID"]
-    if root is None or root.num_rows == 0 or not fields:
+    if root is None or row_count(root) == 0 or not fields:
         return
-    if all(root.column(f).null_count == root.num_rows for f in fields):
+    if not any(chunk.null_count < len(chunk) for f in fields for chunk in column_batches(root, f)):
         raise CbmsError(ING_008, path=path, form=form.form_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import pyarrow.csv as pacsv
 from cbms.errors import ING_006, ING_011, ING_012, ING_025, CbmsError
 
 BLOCK = 1 << 22  # bytes pyarrow parses at a time; an answer longer than this is parsed again as one block
+STREAM_BLOCK = 1 << 24  # bytes of a big member parsed at a time (a batch of ~20,000 rows)
+HEAD_BYTES = 1 << 20  # bytes read to find a big member's header line
 SHOWN_LINES = 5  # lines named in a warning about replaced bytes
 # a multi-byte UTF-8 sequence: text saved by Excel as Windows-1252 practically never holds one (an accented letter
 # there is one byte followed by ASCII), so a file with one is UTF-8 with a few stray bytes, not another encoding
@@ -50,6 +53,50 @@ def read_csv_text(path: Path, name: str, data: bytes) -> CsvText:
             notices = [CbmsError(ING_011, path=where)]
         table = _parse_text(where, data, notices)
     return CsvText(tuple(table.column_names), table, tuple(notices))
+
+
+@dataclass(frozen=True, slots=True)
+class CsvStream:
+    """A CSV export member too big to hold, parsed a block at a time: its header and its rows as text batches
+    (empty -> null), exactly as `read_csv_text` would give them. `batches()` raises pyarrow's ArrowInvalid on a
+    file the careful reading must handle (a line break in an answer, another encoding, a malformed row)."""
+
+    header: tuple[str, ...]
+    path: Path
+    delimiter: str
+    notices: tuple[CbmsError, ...]
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        reader = pacsv.open_csv(
+            str(self.path),
+            parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
+            convert_options=_convert(self.header),
+            read_options=pacsv.ReadOptions(column_names=list(self.header), skip_rows=1, block_size=STREAM_BLOCK))
+        yield from reader
+
+
+def stream_csv_text(path: Path, name: str, file: Path) -> CsvStream | None:
+    """A member saved in `file`, to be parsed a block at a time; None when its first bytes say it needs the careful
+    reading of the whole file (`read_csv_text`): UTF-16, or a header that is not UTF-8."""
+    inside = path.is_dir() or (path.suffix.lower() == ".zip" and name != path.name)
+    where = str(path / name) if inside else str(path)
+    with file.open("rb") as f:
+        head = f.read(HEAD_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    first = _first_line(head.removeprefix(b"\xef\xbb\xbf"))
+    if len(first) == len(head.removeprefix(b"\xef\xbb\xbf")) and len(head) == HEAD_BYTES:
+        return None  # a header longer than the head read: the careful reading parses it
+    try:
+        first.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    notices: list[CbmsError] = []
+    delimiter = ";" if first.count(b";") > first.count(b",") else ","
+    if delimiter == ";":
+        notices.append(CbmsError(ING_012, path=where))
+    header = tuple(unique_names(_header(where, first, delimiter)))
+    return CsvStream(header, file, delimiter, tuple(notices))
 
 
 def _replace_strays(data: bytes) -> tuple[bytes, int, str]:
@@ -130,15 +177,18 @@ def _header(where: str, first: bytes, delimiter: str) -> list[str]:
     return [str(names[c]) for c in shape.column_names]
 
 
+def _convert(header: tuple[str, ...]) -> pacsv.ConvertOptions:
+    # only an empty cell is missing: an answer "NA", "null" or "N/A" is text like any other
+    return pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=True,
+                                null_values=[""], quoted_strings_can_be_null=True)
+
+
 def _parse(data: bytes, delimiter: str, header: tuple[str, ...], newlines_in_values: bool, block: int,
            threads: bool = True) -> pa.Table:
     return pacsv.read_csv(
         pa.BufferReader(data),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values),
-        convert_options=pacsv.ConvertOptions(
-            # only an empty cell is missing: an answer "NA", "null" or "N/A" is text like any other
-            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=True, null_values=[""],
-            quoted_strings_can_be_null=True),
+        convert_options=_convert(header),
         read_options=pacsv.ReadOptions(column_names=list(header), skip_rows=1, block_size=block, use_threads=threads),
     )
 

@@ -30,7 +30,7 @@ from cbms.errors import CbmsError
 from cbms.form.layout import HEAD_COLUMNS, ROOT, TAIL_COLUMNS, layout_of
 from cbms.form.spec import FormSpec
 from cbms.ingest.columns import ABSENT_METADATA
-from cbms.ingest.model import Export
+from cbms.ingest.model import ORDER, Export, Table
 from cbms.store.db import ensure_form, quote, sql_text, transaction
 from cbms.store.rounds import only_round, refresh, round_column, round_of, rows, table
 
@@ -124,25 +124,31 @@ def _content_hash_sql(levels: Compared, rows: Mapping[str, str], meaning: bool =
 
 
 def _stage(con: duckdb.DuckDBPyConnection, export: Export,
-           levels: Mapping[str, tuple[str, ...]]) -> dict[str, pa.Table]:
+           levels: Mapping[str, tuple[str, ...]]) -> dict[str, Table]:
     """Register each level's rows (`in_<level>`) and their keys and occurrence (`inc_<level>`)."""
-    staged: dict[str, pa.Table] = {}
+    staged: dict[str, Table] = {}
     for level, fields in levels.items():
         table = export.tables.get(level)
         if table is None:
             columns = [*HEAD_COLUMNS, *fields, *TAIL_COLUMNS]
             table = pa.table({c: pa.array([], pa.int64() if c == "_row_number" else pa.string()) for c in columns})
-        # the rows stay in Arrow; only their keys are computed (`_ord` links them back)
-        staged[level] = table.append_column("_ord", pa.array(np.arange(table.num_rows)))
-        con.register(f"in_{level}", staged[level])
+        if isinstance(table, pa.Table):
+            # the rows stay in Arrow; only their keys are computed (`_ord` links them back)
+            staged[level] = table.append_column(ORDER, pa.array(np.arange(table.num_rows)))
+            con.register(f"in_{level}", staged[level])
+        else:  # staged on disk with their `_ord`: DuckDB reads the Parquet itself, within its memory limit
+            staged[level] = table
+            files = ", ".join(sql_text(f) for f in table.files)
+            con.execute(f"CREATE OR REPLACE TEMP VIEW in_{level} AS SELECT * FROM read_parquet([{files}])")
         repeated = con.execute(f"SELECT count(*) > count(DISTINCT _row_key) FROM in_{level}").fetchall()[0][0]
         occurrence = ("row_number() OVER (PARTITION BY _row_key ORDER BY _source_file, _row_number)"
                       if repeated else "1")  # the sort is only needed when a key comes twice
-        narrow = con.sql(f"""
+        # the keys in DuckDB, which spills what its memory limit cannot hold (a million households' keys: ~1 GB)
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE inc_{level} AS
             SELECT _ord, _submission_key, _row_key, _version_id, _edits, _submitted_at, _deprecated_id,
                    CAST({occurrence} AS BIGINT) AS _occ
-            FROM in_{level}""").to_arrow_table()
-        con.register(f"inc_{level}", narrow)
+            FROM in_{level}""")
     _share_children(con, levels)
     return staged
 
@@ -161,17 +167,17 @@ def _share_children(con: duckdb.DuckDBPyConnection, levels: Mapping[str, tuple[s
         SELECT _submission_key, max(_occ) AS copies FROM inc_{ROOT} GROUP BY ALL
         HAVING max(_occ) > 1 AND _submission_key NOT IN ({repeated_children})""")
     for level in children:
-        expanded = con.sql(f"""
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE inc_expanded AS
             SELECT k.* EXCLUDE (_occ), CAST(unnest(generate_series(1, s.copies)) AS BIGINT) AS _occ
             FROM inc_{level} k JOIN inc_shared s USING (_submission_key)
             UNION ALL
-            SELECT * FROM inc_{level} WHERE _submission_key NOT IN (SELECT _submission_key FROM inc_shared)
-            """).to_arrow_table()
-        con.unregister(f"inc_{level}")
-        con.register(f"inc_{level}", expanded)
+            SELECT * FROM inc_{level} WHERE _submission_key NOT IN (SELECT _submission_key FROM inc_shared)""")
+        con.execute(f"DROP TABLE inc_{level}")
+        con.execute(f"ALTER TABLE inc_expanded RENAME TO inc_{level}")
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, levels: Compared, staged: Mapping[str, pa.Table]) -> None:
+def _resolve(con: duckdb.DuckDBPyConnection, levels: Compared, staged: Mapping[str, Table]) -> None:
     """Hash the contents that must be compared, and rank the versions of each submission in the export.
 
     Only submissions that come more than once in the export, or are already stored, are hashed: the others
@@ -188,7 +194,15 @@ def _resolve(con: duckdb.DuckDBPyConnection, levels: Compared, staged: Mapping[s
     for lv in levels:  # the few rows to hash, taken out of Arrow (a join would read every row's answers)
         chosen = con.sql(f"SELECT _ord, _occ FROM inc_{lv} WHERE _submission_key IN "
                          f"(SELECT _submission_key FROM inc_compare) ORDER BY _ord").to_arrow_table()
-        con.register(f"cmp_{lv}", staged[lv].take(chosen.column("_ord")).append_column("_occ", chosen.column("_occ")))
+        table = staged[lv]
+        if isinstance(table, pa.Table):
+            taken = table.take(chosen.column(ORDER))
+        else:  # staged on disk: only the chosen rows are read
+            con.register("cmp_chosen", chosen)
+            taken = con.sql(f"SELECT * FROM in_{lv} WHERE _ord IN (SELECT _ord FROM cmp_chosen) ORDER BY _ord") \
+                .to_arrow_table()
+            con.unregister("cmp_chosen")
+        con.register(f"cmp_{lv}", taken.append_column("_occ", chosen.column("_occ")))
     incoming = {lv: f"SELECT * FROM cmp_{lv}" for lv in levels}
     stored = {lv: f"SELECT *, 1 AS _occ FROM {rows(con, f'raw.{quote(lv)}')} "
                   f"WHERE _submission_key IN (SELECT _submission_key FROM inc_compare)" for lv in levels}
@@ -383,8 +397,10 @@ def write_tables(con: duckdb.DuckDBPyConnection, export: Export, form: FormSpec,
                      counts.get("stale", 0), duplicates, conflicts, json.dumps(written), round_of(con)])
     finally:
         for level in levels:
-            for view in ("in", "inc", "cmp"):
+            for view in ("in", "cmp"):
                 con.unregister(f"{view}_{level}")
+            con.execute(f"DROP VIEW IF EXISTS in_{level}")  # a staged level's view
+            con.execute(f"DROP TABLE IF EXISTS inc_{level}")
     refresh(con)  # the round's views of raw tables the first load of a form made
     return LoadReport(
         load_id=load_id if changed else None, format=export.format, sources=sources,
