@@ -42,12 +42,10 @@ class PdfEngine:
 
 
 def cores() -> int:
-    """The cores this process may run on that other work is not using (by the last minute's load average, as
-    `make -l` judges): measured at 100,000 households with one of two cores busy elsewhere, 11 profiles took
-    16.3 s in this process and 20.7 s in two workers (each spawned worker pays ~2.5 s of imports and fonts)."""
-    mine = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    busy = round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
-    return max(1, mine - busy)
+    """The cores this process may run on: as many workers lay out the profiles. Not fewer when other work shares the
+    machine: this process writes the workbook, the other documents and the maps meanwhile, so a worker is never
+    waited for idly (at 100,000 households with the machine loaded, see the note in README's figures)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 _engine: PdfEngine | None = None  # a worker's own engine, made once when the worker starts
