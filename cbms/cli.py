@@ -495,10 +495,10 @@ def report_command(
     from cbms.folders import PUBLISHED, Folders
     from cbms.published.long_tables import write_long_tables
     from cbms.published.table import write_published_table
-    from cbms.report.workbook import write_workbook
     from cbms.report.budget_pdf import write_budget_pdf
     from cbms.report.coverage_pdf import write_coverage_pdf
     from cbms.report.profiles import start_profiles
+    from cbms.report.workbook import write_workbook
     from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()

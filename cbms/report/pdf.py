@@ -13,7 +13,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from cbms.atomic import write_atomically
@@ -36,9 +36,13 @@ class PdfEngine:
         text = _stylesheet(stylesheet) if css is None else css
         self.css = CSS(string=text, base_url=self.base, font_config=self.fonts)
 
+    def document(self, html: str) -> Document:
+        """`html` laid out in pages."""
+        return HTML(string=html, base_url=self.base).render(stylesheets=[self.css], font_config=self.fonts)
+
     def write(self, html: str, target: Path) -> None:
         """Write the PDF of `html` to `target`."""
-        HTML(string=html, base_url=self.base).write_pdf(target, stylesheets=[self.css], font_config=self.fonts)
+        self.document(html).write_pdf(target)
 
 
 def cores() -> int:
