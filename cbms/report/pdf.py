@@ -1,4 +1,4 @@
-"""Turn HTML into PDFs with WeasyPrint: in this process, or in worker processes (one per core) for many profiles;
+"""Turn HTML into PDFs with WeasyPrint: in this process, or in worker processes (one per free core) for many profiles;
 either way the stylesheet is parsed and the fonts loaded once per process."""
 
 # WeasyPrint lays a document out on one core, and a profile costs about a second of it (its tables' cells and its
@@ -13,6 +13,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
+import psutil
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
@@ -46,10 +47,15 @@ class PdfEngine:
 
 
 def cores() -> int:
-    """The cores this process may run on: as many workers lay out the profiles. Not fewer when other work shares the
-    machine: this process writes the workbook, the other documents and the maps meanwhile, so a worker is never
-    waited for idly (at 100,000 households with the machine loaded, see the note in README's figures)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """The cores free now for the profiles' workers: the cores this process may run on less the busy share of the
+    whole machine over half a second, while this process waits (the load average would count this run's own last
+    minute, and so leave the workers out even on an idle machine). With workers, this process writes the workbook,
+    the other documents and the maps while they lay out the profiles; without a free core they only cost: measured
+    at 100,000 households with the machine loaded by other work (load 3.5-5.5 on 2 cores), the report and the maps
+    took 28-39 s wall here and 40-42 s with two workers, which spend 3-4 s more CPU (their start, the pages sent)."""
+    mine = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    busy: float = psutil.cpu_percent(interval=0.5) / 100 * (psutil.cpu_count() or mine)
+    return max(1, round(mine - busy))
 
 
 _engine: PdfEngine | None = None  # a worker's own engine, made once when the worker starts
