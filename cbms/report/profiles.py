@@ -399,7 +399,7 @@ def write_profiles(mart: Published, out: Path, lang: Lang = "es", areas: list[st
     (`out/profiles` in English). Returns the files written, with `.problems`: an area without data, a template
     error, no sector boundaries, boundaries that cannot be drawn, a PDF WeasyPrint could not lay out. Those never
     stop the other profiles; a database without indicators (REP_003) and a folder that cannot be written (CLI_002)
-    raise. With two profiles or more on two cores or more, WeasyPrint lays them out in spawned worker processes
+    raise. With two profiles or more and two cores or more free, WeasyPrint lays them out in spawned worker processes
     (cbms/report/pdf.py): a script that calls this must guard its own code with `if __name__ == "__main__":`."""
     with start_profiles(mart, out, lang, areas) as profiles:
         return profiles.wait()
