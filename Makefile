@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 FORM   := forms/cbms_grb_hogar.xlsx
 FORM_2027 := forms/cbms_grb_hogar_2027.xlsx
 OUT    ?= out/demo
+SIZES  ?= 10000,100000
 
 .PHONY: setup system test test-quick lint typecheck forms docs demo bench clean
 
@@ -69,7 +70,7 @@ demo: setup
 	$(BIN)/cbms run --demo --rounds 2 --households 2000 --seed 1 --out $(OUT)
 
 bench: setup
-	$(BIN)/python -m cbms.bench --sizes $(or $(SIZES),10000,100000)
+	$(BIN)/python -m cbms.bench --sizes $(SIZES)
 
 clean:
 	rm -rf build out .pytest_cache .mypy_cache .ruff_cache

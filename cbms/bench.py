@@ -8,6 +8,9 @@ own. The floors are measured in the same run, on the same rows, so the ratios ho
 - write Parquet: DuckDB writing the loaded rows to Parquet (one pass over every row: validate, indicators, maps);
 - empty page: WeasyPrint laying out one empty page (the report's fixed cost; its cost per page is the rest).
 
+After each size's table, the report's cost per page, per table cell and per chart: every profile laid out by
+WeasyPrint in one process, whole, without its charts and without its tables (cbms/bench_pages.py).
+
 The Central CSV export carries the chain (ingest, validate, indicators, report, maps); the other formats are
 generated and ingested beside it. Growth is each figure over the same one at the size before. A benchmark
 prints figures; it never fails on a time.
@@ -16,6 +19,7 @@ prints figures; it never fails on a time.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -101,7 +105,7 @@ def _csvs(export: Path, folder: Path) -> list[str]:
     return [str(p) for p in sorted(folder.glob("*.csv"))]
 
 
-def _measure(size: int, formats: tuple[str, ...], work: Path) -> list[Figure]:
+def _measure(size: int, formats: tuple[str, ...], work: Path) -> tuple[list[Figure], dict[str, float]]:
     figures: list[Figure] = []
 
     def note(stage: str, measured: tuple[float, float]) -> None:
@@ -137,11 +141,27 @@ def _measure(size: int, formats: tuple[str, ...], work: Path) -> list[Figure]:
         note(stage, _cbms(args))
     whole = [f for f in figures if f.stage in ("ingest odk-csv", *(s for s, _ in chain))]
     figures.append(Figure(size, "end to end (csv)", sum(f.seconds for f in whole), max(f.peak_mb for f in whole)))
-    return figures
+    measured = work / f"{size}-pages.json"
+    _wait([sys.executable, "-m", "cbms.bench_pages", "--db", str(db), "--out", str(measured)])
+    return figures, json.loads(measured.read_text(encoding="utf-8"))
 
 
 def _ratio(a: float, b: float) -> str:
     return f"x{a / b:.1f}" if b > 0 else "-"
+
+
+def _pages(pages: dict[str, float]) -> None:
+    """The report's cost per page, per table cell and per chart (cbms/bench_pages.py)."""
+    whole, cells, charts = pages["whole"], pages["cells"], pages["charts"]
+    if not (pages["pages"] and cells and charts):
+        console.info("  report: no profile with tables and charts to measure per page")
+        return
+    tables, drawn = whole - pages["no tables"], whole - pages["no charts"]
+    console.info(f"  report, WeasyPrint's CPU seconds in one process: {pages['profiles']:.0f} profiles, "
+                 f"{pages['pages']:.0f} pages in {whole:.1f} s = {whole / pages['pages']:.2f} s a page "
+                 f"(empty page {pages['empty page']:.3f} s)")
+    console.info(f"    tables: {cells:,.0f} cells, {tables:.1f} s = {1000 * tables / cells:.2f} ms a cell;   "
+                 f"charts and maps: {charts:.0f}, {drawn:.1f} s = {drawn / charts:.3f} s a chart")
 
 
 def _report(size: int, figures: list[Figure], before: dict[str, Figure]) -> None:
@@ -181,7 +201,9 @@ def main() -> None:
     before: dict[str, Figure] = {}
     try:
         for size in sizes:
-            _report(size, _measure(size, formats, work), before)
+            figures, pages = _measure(size, formats, work)
+            _report(size, figures, before)
+            _pages(pages)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

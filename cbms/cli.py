@@ -7,6 +7,7 @@ import sys
 import tempfile
 import threading
 import warnings
+from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -494,9 +495,10 @@ def report_command(
     from cbms.folders import PUBLISHED, Folders
     from cbms.published.long_tables import write_long_tables
     from cbms.published.table import write_published_table
-    from cbms.report import write_profiles, write_workbook
     from cbms.report.budget_pdf import write_budget_pdf
     from cbms.report.coverage_pdf import write_coverage_pdf
+    from cbms.report.profiles import start_profiles
+    from cbms.report.workbook import write_workbook
     from cbms.store import open_database
 
     spec_manifest = load_manifest(manifest) if manifest else load_manifest()
@@ -511,13 +513,15 @@ def report_command(
     folder = Folders(out).make(PUBLISHED).published
     files.append(write_published_table(published, folder))
     files += write_long_tables(published, folder)
-    if "xlsx" in wanted:
-        files.append(write_workbook(published, folder, state.lang))
-    if "pdf" in wanted:
-        for write in (write_profiles, write_budget_pdf, write_coverage_pdf):
-            written = write(published, folder, state.lang)
-            files += list(written)
-            problems += [p.message(state.lang) for p in written.problems]
+    with ExitStack() as workers:  # the profiles are laid out in worker processes while the rest is written
+        profiles = workers.enter_context(start_profiles(published, folder, state.lang)) if "pdf" in wanted else None
+        if "xlsx" in wanted:
+            files.append(write_workbook(published, folder, state.lang))
+        if profiles is not None:
+            for written in (write_budget_pdf(published, folder, state.lang),
+                            write_coverage_pdf(published, folder, state.lang), profiles.wait()):
+                files += list(written)
+                problems += [p.message(state.lang) for p in written.problems]
     for problem in problems:
         console.warning(problem)
     for path in files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from cbms.disclosure.audit import Audit
     from cbms.form.spec import FormSpec
     from cbms.published import Published
+    from cbms.report.profiles import Profiles
     from cbms.rounds.change import ChangeReport
     from cbms.rounds.crosswalk import Crosswalk
 
@@ -130,15 +131,23 @@ def run_all(exports: list[Path], manifest: Manifest, out: Path, db: Path, lang: 
         if manifest.previous_round is not None:
             with _stage(report, "change", hook):
                 published = _change(con, manifest, crosswalks, published, folders.analysis, report)
-        with _stage(report, "report", hook):
-            report.problems += [p.message(lang) for p in published.problems]
-            report.protected = published.protected_counts
-            report.files.append(write_published_table(published, folders.published))
-            report.files += write_long_tables(published, folders.published)
-            _reports(published, folders.published, lang, formats, report)
-        if "maps" in formats:
-            with _stage(report, "maps", hook):
-                _maps(published, folders.published, lang, report)
+        with ExitStack() as workers:  # the profiles are laid out in worker processes while the rest is written
+            with _stage(report, "report", hook):
+                report.problems += [p.message(lang) for p in published.problems]
+                report.protected = published.protected_counts
+                report.files.append(write_published_table(published, folders.published))
+                report.files += write_long_tables(published, folders.published)
+                profiles = workers.enter_context(_start_profiles(published, folders.published, lang)) \
+                    if "pdf" in formats else None
+                _reports(published, folders.published, lang, formats, report)
+            if "maps" in formats:
+                with _stage(report, "maps", hook):
+                    _maps(published, folders.published, lang, report)
+            if profiles is not None:
+                with _stage(report, "report", hook):
+                    written = profiles.wait()
+                    report.files += list(written)
+                    report.problems += [p.message(lang) for p in written.problems]
     with _stage(report, "disclosure", hook):
         report.audit = audit_disclosure(folders.published)
     return report
@@ -183,8 +192,16 @@ def _validation_workbook(con: duckdb.DuckDBPyConnection, out: Path, lang: Lang, 
     return [supervisor_workbook(con, out, lang, form)]
 
 
+def _start_profiles(published: Published, out: Path, lang: Lang) -> Profiles:
+    from cbms.report.profiles import start_profiles
+
+    return start_profiles(published, out, lang)
+
+
 def _reports(published: Published, out: Path, lang: Lang, formats: tuple[str, ...], report: RunReport) -> None:
-    from cbms.report import write_profiles, write_workbook
+    """The workbook and the budget and coverage documents (the profiles are started before, and waited for after
+    the maps)."""
+    from cbms.report.workbook import write_workbook
 
     if "xlsx" in formats:
         report.files.append(write_workbook(published, out, lang))
@@ -192,7 +209,7 @@ def _reports(published: Published, out: Path, lang: Lang, formats: tuple[str, ..
         from cbms.report.budget_pdf import write_budget_pdf
         from cbms.report.coverage_pdf import write_coverage_pdf
 
-        for write in (write_profiles, write_budget_pdf, write_coverage_pdf):
+        for write in (write_budget_pdf, write_coverage_pdf):
             written = write(published, out, lang)
             report.files += list(written)
             report.problems += [p.message(lang) for p in written.problems]

@@ -29,3 +29,9 @@ def test_bench_prints_each_stage_beside_its_floor() -> None:
     for floor in set(FLOORS.values()):  # the floors themselves, measured in the same run
         assert any(re.match(rf"^\s+{re.escape(floor)}\s+{NUMBER}\s+\d+", line) for line in lines[second:])
     assert any(line.strip().startswith("end to end (csv)") for line in lines[second:])
+    # the report's cost per page, per table cell and per chart, at each size
+    for size in ("60", "120"):
+        block = lines[lines.index(f"{size} households"):]
+        assert re.search(rf"\d+ profiles, \d+ pages in {NUMBER} s = \d+\.\d\d s a page", "\n".join(block))
+        assert re.search(rf"[\d,]+ cells, -?{NUMBER} s = -?\d+\.\d\d ms a cell", "\n".join(block))
+        assert re.search(rf"\d+, -?{NUMBER} s = -?\d+\.\d+ s a chart", "\n".join(block))

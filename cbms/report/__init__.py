@@ -1,6 +1,2 @@
-"""Reports for municipal staff: the indicator workbook (Excel) and the district and sector profiles (PDF)."""
-
-from cbms.report.profiles import Written, write_profiles
-from cbms.report.workbook import write_workbook
-
-__all__ = ["Written", "write_profiles", "write_workbook"]
+"""Reports for municipal staff: the indicator workbook (Excel), the district and sector profiles and the other
+documents (PDF). Nothing is imported here: a PDF worker process imports cbms.report.pdf, and only WeasyPrint with it."""

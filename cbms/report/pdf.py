@@ -1,4 +1,4 @@
-"""Turn HTML into PDFs with WeasyPrint: in this process, or in worker processes (one per core) for many profiles;
+"""Turn HTML into PDFs with WeasyPrint: in this process, or in worker processes (one per free core) for many profiles;
 either way the stylesheet is parsed and the fonts loaded once per process."""
 
 # WeasyPrint lays a document out on one core, and a profile costs about a second of it (its tables' cells and its
@@ -13,7 +13,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
-from weasyprint import CSS, HTML
+import psutil
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from cbms.atomic import write_atomically
@@ -36,18 +37,25 @@ class PdfEngine:
         text = _stylesheet(stylesheet) if css is None else css
         self.css = CSS(string=text, base_url=self.base, font_config=self.fonts)
 
+    def document(self, html: str) -> Document:
+        """`html` laid out in pages."""
+        return HTML(string=html, base_url=self.base).render(stylesheets=[self.css], font_config=self.fonts)
+
     def write(self, html: str, target: Path) -> None:
         """Write the PDF of `html` to `target`."""
-        HTML(string=html, base_url=self.base).write_pdf(target, stylesheets=[self.css], font_config=self.fonts)
+        self.document(html).write_pdf(target)
 
 
 def cores() -> int:
-    """The cores this process may run on that other work is not using (by the last minute's load average, as
-    `make -l` judges): measured at 100,000 households with one of two cores busy elsewhere, 11 profiles took
-    16.3 s in this process and 20.7 s in two workers (each spawned worker pays ~2.5 s of imports and fonts)."""
+    """The cores free now for the profiles' workers: the cores this process may run on less the busy share of the
+    whole machine over half a second, while this process waits (the load average would count this run's own last
+    minute, and so leave the workers out even on an idle machine). With workers, this process writes the workbook,
+    the other documents and the maps while they lay out the profiles; without a free core they only cost: measured
+    at 100,000 households with the machine loaded by other work (load 3.5-5.5 on 2 cores), the report and the maps
+    took 28-39 s wall here and 40-42 s with two workers, which spend 3-4 s more CPU (their start, the pages sent)."""
     mine = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    busy = round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
-    return max(1, mine - busy)
+    busy: float = psutil.cpu_percent(interval=0.5) / 100 * (psutil.cpu_count() or mine)
+    return max(1, round(mine - busy))
 
 
 _engine: PdfEngine | None = None  # a worker's own engine, made once when the worker starts

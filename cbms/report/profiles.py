@@ -8,8 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -37,6 +40,9 @@ from cbms.report.tables import (
     unrecorded,
 )
 from cbms.report.templates import environment, template_error
+
+if TYPE_CHECKING:
+    from cbms.report.pdf import PdfWriters
 
 TEMPLATE = "profile.html.j2"
 NBSP = "\u00a0"
@@ -393,8 +399,43 @@ def write_profiles(mart: Published, out: Path, lang: Lang = "es", areas: list[st
     (`out/profiles` in English). Returns the files written, with `.problems`: an area without data, a template
     error, no sector boundaries, boundaries that cannot be drawn, a PDF WeasyPrint could not lay out. Those never
     stop the other profiles; a database without indicators (REP_003) and a folder that cannot be written (CLI_002)
-    raise. With two profiles or more on two cores or more, WeasyPrint lays them out in spawned worker processes
+    raise. With two profiles or more and two cores or more free, WeasyPrint lays them out in spawned worker processes
     (cbms/report/pdf.py): a script that calls this must guard its own code with `if __name__ == "__main__":`."""
+    with start_profiles(mart, out, lang, areas) as profiles:
+        return profiles.wait()
+
+
+class Profiles:
+    """Profiles being laid out (in worker processes, or already here with one core): the caller does its other
+    work meanwhile, then `wait()` gives what was written. Leaving the `with` block stops the workers."""
+
+    def __init__(self, written: Written, writers: PdfWriters | None = None,
+                 pending: Iterable[tuple[str, Future[Path]]] = ()) -> None:
+        self.written, self.writers, self.pending = written, writers, list(pending)
+
+    def wait(self) -> Written:
+        """The files written and the problems met, once every profile is laid out."""
+        for code, future in self.pending:
+            try:  # a folder that cannot be written (full, read-only) raises CLI_002: no other profile could be either
+                self.written.append(future.result())
+            except ValueError as exc:  # what WeasyPrint raises on content it cannot lay out
+                self.written.problems.append(CbmsError(REP_009, area=code, reason=" ".join(str(exc).split())))
+        self.pending = []
+        return self.written
+
+    def __enter__(self) -> Profiles:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.writers is not None:
+            self.writers.__exit__(kind, error, tb)
+
+
+def start_profiles(mart: Published, out: Path, lang: Lang = "es", areas: list[str] | None = None) -> Profiles:
+    """Build the pages of `write_profiles` here and hand them to the PDF writers, without waiting for the PDFs:
+    WeasyPrint's layout (about a second a profile) runs in the workers while the caller writes the workbook, the
+    other documents and the maps. Use it as a context manager and call `wait()`."""
     if lang not in LANGS:
         raise CbmsError(CLI_001, lang=lang)
     settings = mart.settings
@@ -405,7 +446,7 @@ def write_profiles(mart: Published, out: Path, lang: Lang = "es", areas: list[st
         template = environment(settings.folder).get_template(TEMPLATE)
     except jinja2.TemplateError as exc:
         written.problems.append(template_error(settings.folder / TEMPLATE, exc))
-        return written
+        return Profiles(written)
     from cbms.report.pdf import PdfWriters, cores  # WeasyPrint takes a second to import: only when PDFs are wanted
 
     folder = Path(out) / settings.word("profiles_folder", lang)
@@ -422,10 +463,11 @@ def write_profiles(mart: Published, out: Path, lang: Lang = "es", areas: list[st
         writers = PdfWriters(settings.folder / STYLESHEET, min(cores(), len(chosen)))
     except CbmsError as exc:
         written.problems.append(exc)
-        return written
-    pending: list[tuple[str, Future[Path]]] = []
-    with writers:  # the pages are built here while the workers lay out the ones already built
-        for area in chosen:
+        return Profiles(written)
+    profiles = Profiles(written, writers)
+    with ExitStack() as stop:  # the workers are stopped here only if building the pages fails
+        stop.push(profiles)
+        for area in chosen:  # the pages are built here while the workers lay out the ones already built
             page = build_page(mart, area, lang, today)
             written.problems += page.problems
             try:
@@ -433,13 +475,9 @@ def write_profiles(mart: Published, out: Path, lang: Lang = "es", areas: list[st
             except jinja2.TemplateError as exc:
                 written.problems.append(template_error(settings.folder / TEMPLATE, exc))
                 break  # the same template fails every area the same way
-            pending.append((area.code, writers.submit(html, folder / file_name(settings, area, lang))))
-        for code, future in pending:
-            try:  # a folder that cannot be written (full, read-only) raises CLI_002: no other profile could be either
-                written.append(future.result())
-            except ValueError as exc:  # what WeasyPrint raises on content it cannot lay out
-                written.problems.append(CbmsError(REP_009, area=code, reason=" ".join(str(exc).split())))
-    return written
+            profiles.pending.append((area.code, writers.submit(html, folder / file_name(settings, area, lang))))
+        stop.pop_all()
+    return profiles
 
 
 def file_name(settings: Settings, area: Area, lang: Lang) -> str:

@@ -22,8 +22,8 @@ from cbms.config import DEMO_MANIFESTS, load_manifest
 from cbms.errors import Lang
 from cbms.maps.change import _text as change_map_text
 from cbms.published import Published, read_published
-from cbms.report import write_workbook
 from cbms.report.profiles import build_page, environment, render_html
+from cbms.report.workbook import write_workbook
 from cbms.store import open_database
 from tests.conftest import ROOT
 from tests.report.golden import html_text

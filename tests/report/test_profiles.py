@@ -12,8 +12,7 @@ import pytest
 from cbms.errors import CbmsError
 from cbms.published import read_published
 from cbms.published.settings import REPORTS, load_settings
-from cbms.report import Written, write_profiles
-from cbms.report.profiles import build_page, render_html
+from cbms.report.profiles import Written, build_page, render_html, write_profiles
 from cbms.report.templates import css_string, environment
 from tests.report.conftest import CELLS, write_mart
 from tests.report.golden import check, html_text

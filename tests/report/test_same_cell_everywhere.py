@@ -20,8 +20,9 @@ from openpyxl import load_workbook
 from cbms.config import Manifest
 from cbms.maps import choropleth, export_map_inputs
 from cbms.published import read_published
-from cbms.report import charts, write_workbook
+from cbms.report import charts
 from cbms.report.profiles import build_page, environment, render_html
+from cbms.report.workbook import write_workbook
 from tests.report.conftest import CELLS, write_mart
 from tests.report.golden import html_text
 

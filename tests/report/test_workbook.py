@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from cbms.published import read_published
 from cbms.published.settings import load_settings
-from cbms.report import write_workbook
+from cbms.report.workbook import write_workbook
 from tests.report.conftest import CATALOGUE, write_mart
 from tests.report.golden import check, workbook_text
 
